@@ -769,6 +769,7 @@ static sm_result sm__apply_level(sm_level *lv, const sm__kv *kv, sm_error *err) 
 static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
     ptrdiff_t i, n = stbds_arrlen(st->kvs);
     const sm__kv *einsum = NULL, *bounds = NULL;
+    sm_loc whole;
     sm_result r;
     /* sections: kinds and level order */
     for (i = 0; i < stbds_arrlen(st->sections); i++) {
@@ -802,7 +803,8 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             else if (!strcmp(kv->key, "bounds")) bounds = kv;
         }
     }
-    if (!einsum) return sm__fail(err, SM_ERR_VALUE, NULL, "%s: [problem] einsum is missing", s->path);
+    sm__loc_set(&whole, s->path, 1);   /* errors about the whole file point at its first line */
+    if (!einsum) return sm__fail(err, SM_ERR_VALUE, &whole, "[problem] einsum is missing");
     if ((r = sm_einsum_parse(einsum->value, &s->problem, &einsum->loc, err)) != SM_OK) return r;
     s->problem.einsum_loc = einsum->loc;
     if (!bounds) return sm__fail(err, SM_ERR_VALUE, &einsum->loc, "[problem] bounds is missing");
@@ -888,8 +890,8 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             if (r != SM_OK) return r;
         }
     }
-    if (s->nlevels == 0) return sm__fail(err, SM_ERR_VALUE, NULL, "%s: no [level NAME] section", s->path);
-    if (!s->compute.name[0]) return sm__fail(err, SM_ERR_VALUE, NULL, "%s: no [compute NAME] section", s->path);
+    if (s->nlevels == 0) return sm__fail(err, SM_ERR_VALUE, &whole, "no [level NAME] section");
+    if (!s->compute.name[0]) return sm__fail(err, SM_ERR_VALUE, &whole, "no [compute NAME] section");
     return SM_OK;
 }
 
@@ -1145,6 +1147,13 @@ static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
 /* Spatial loops at each level within the fanout to the next level (X: mesh_x ratio). */
 static sm_result sm__check_fanout(const sm_spec *s, sm_error *err) {
     int l, i;
+    for (l = 0; l <= s->nlevels; l++) {
+        long inst = l < s->nlevels ? s->levels[l].instances : s->compute.instances;
+        long mx = sm__mesh_x(inst ? inst : 1, l < s->nlevels ? s->levels[l].mesh_x : s->compute.mesh_x);
+        if ((inst ? inst : 1) % mx)
+            return sm__fail(err, SM_ERR_FANOUT, l < s->nlevels ? &s->levels[l].loc : &s->compute.loc, "[%s %s] mesh_x %ld does not divide its %ld instances",
+                            l < s->nlevels ? "level" : "compute", l < s->nlevels ? s->levels[l].name : s->compute.name, mx, inst ? inst : 1);
+    }
     for (l = 0; l < s->nlevels; l++) {
         const sm_level *lv = &s->levels[l];
         long inst = lv->instances ? lv->instances : 1, mx = sm__mesh_x(inst, lv->mesh_x);

@@ -1,0 +1,66 @@
+# sparsemodel: make (build), make test, make bench, make figures
+CC      ?= cc
+WARN    = -std=c99 -Wall -Wextra -pedantic
+CFLAGS  ?= -O2 -g
+CPPFLAGS += -I. -I/usr/include/stb
+LDLIBS  = -linih -lm
+SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer
+DEPS    = /usr/include/stb/stb_ds.h /usr/include/ini.h
+
+all: deps sparsemodel build/figures_reference build/bench_eval
+
+# Install the Debian packages the build needs, or say exactly what to run.
+deps:
+	@missing=""; \
+	[ -f /usr/include/stb/stb_ds.h ] || missing="$$missing libstb-dev"; \
+	[ -f /usr/include/ini.h ] || missing="$$missing libinih-dev"; \
+	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || \
+	      { echo "apt-get failed: run  sudo apt-get install$$missing"; exit 1; }; \
+	  else echo "missing packages: run  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    case "$$missing" in *libstb*|*libinih*) exit 1;; esac; fi; fi
+
+sparsemodel: examples/sparsemodel.c sparsemodel.h | deps
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $< -o $@ $(LDLIBS)
+
+build/%: examples/%.c sparsemodel.h examples/ex_common.h | deps
+	@mkdir -p build
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $< -o $@ $(LDLIBS)
+
+build/bench_eval: bench/bench_eval.c sparsemodel.h | deps
+	@mkdir -p build
+	$(CC) $(WARN) -O2 -DNDEBUG $(CPPFLAGS) $< -o $@ $(LDLIBS)
+
+# Tests build with sanitizers and -Werror.
+build/test_unit: tests/test_unit.c sparsemodel.h | deps
+	@mkdir -p build
+	$(CC) $(WARN) -Werror -O1 -g $(SAN) $(CPPFLAGS) $< -o $@ $(LDLIBS)
+
+build/sparsemodel_san: examples/sparsemodel.c sparsemodel.h | deps
+	@mkdir -p build
+	$(CC) $(WARN) -Werror -O1 -g $(SAN) $(CPPFLAGS) $< -o $@ $(LDLIBS)
+
+build/compile_checks: tests/compile_c.c tests/two_tu_a.c tests/two_tu_b.c tests/compile_cpp.cpp sparsemodel.h | deps
+	@mkdir -p build
+	$(CC) $(WARN) -Werror $(CPPFLAGS) -c tests/compile_c.c -o build/compile_c.o
+	$(CC) $(WARN) -Werror $(CPPFLAGS) tests/two_tu_a.c tests/two_tu_b.c -o build/two_tu $(LDLIBS)
+	$(CC) $(WARN) -Werror -Wno-unused-function -DSPARSEMODEL_STATIC $(CPPFLAGS) tests/two_tu_a.c -o build/two_tu_static $(LDLIBS)
+	c++ -std=c++11 -Wall -Wextra -Werror $(CPPFLAGS) -c tests/compile_cpp.cpp -o build/compile_cpp.o
+	@touch $@
+
+test: all build/test_unit build/sparsemodel_san build/compile_checks
+	@bash tests/run_tests.sh
+
+bench: build/bench_eval
+	./build/bench_eval
+
+figures: build/figures_reference
+	./build/figures_reference
+
+clean:
+	rm -rf build sparsemodel
+
+.PHONY: all deps test bench figures clean

@@ -1,0 +1,53 @@
+#!/bin/bash
+# The test suite (make test): unit tests, Timeloop parity, bad specs, CLI. Binaries are built with
+# -fsanitize=address,undefined; any sanitizer report fails the test that triggered it.
+# Last line: "N passed, M failed".
+cd "$(dirname "$0")/.."
+export ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
+pass=0; fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+CLI=build/sparsemodel_san
+
+# compile checks: C99 header alone, C++ header, two translation units, SPARSEMODEL_STATIC
+if [ -f build/compile_checks ] && ./build/two_tu && ./build/two_tu_static; then ok; else bad "compile checks"; fi
+
+# unit tests
+out=$(./build/test_unit 2>&1); rc=$?
+echo "$out" | grep -v '^unit:'
+line=$(echo "$out" | grep '^unit:' | tail -1)
+up=$(echo "$line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+uf=$(echo "$line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
+if [ -z "$up" ] || [ $rc -ne 0 -a "${uf:-1}" = 0 ]; then bad "unit tests crashed (rc $rc)"; else pass=$((pass + up)); fail=$((fail + uf)); fi
+
+# parity with Timeloop (dense cases): counts and cycles exact, energy within 0.5%
+for dir in tests/ref/*/; do
+  c=$(basename "$dir")
+  [ -f "$dir/case.ini" ] || continue
+  ref="$dir"; [ -d "../shared/reference/timeloop/$c" ] && ref="../shared/reference/timeloop/$c"
+  check=tests/ref/check_case.sh; [ -f ../shared/reference/check_case.sh ] && check=../shared/reference/check_case.sh
+  if $CLI eval "$ref/case.ini" --format tsv > "build/ref_$c.tsv" 2> "build/ref_$c.err" &&
+     res=$(bash "$check" "$ref" "build/ref_$c.tsv"); then ok; echo "ref $c: ${res##*$'\n'}"
+  else bad "reference $c: $(cat build/ref_$c.err) $res"; fi
+done
+
+# bad specs: line 1 is "; expect: TEXT"; the error must be FILE + TEXT, exit code 1, no sanitizer report
+for f in tests/bad/*.ini; do
+  exp=$(head -1 "$f" | sed 's/^; expect: //')
+  err=$($CLI eval "$f" 2>&1 >/dev/null); rc=$?
+  first=$(echo "$err" | head -1)
+  if [ $rc -eq 1 ] && [ "${first#"$f$exp"}" != "$first" ]; then ok
+  else bad "$f: rc $rc, got '$first', want '$f$exp'"; fi
+done
+
+# CLI behaviour
+$CLI --help > /dev/null && ok || bad "--help"
+$CLI eval specs/eyeriss_like.ini --format xml > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown format must exit 2"
+$CLI eval no/such/file.ini > /dev/null 2>&1; [ $? -eq 1 ] && ok || bad "missing spec must exit 1"
+$CLI eval specs/eyeriss_like.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["cycles"]==86016 else 1)' && ok || bad "json output"
+$CLI eval specs/eyeriss_like.ini --set 'level shared_glb.read_bw=1' --format tsv | grep -q $'^-\t-\tcycles\t1354752$' && ok || bad "--set read_bw throttles shared_glb"
+$CLI eval specs/eyeriss_like.ini --set 'mapping.DRAM.temporal=P8 Q2 M2' > /dev/null 2>&1; [ $? -eq 1 ] && ok || bad "--set with a wrong factor must fail"
+$CLI eval specs/eyeriss_like.ini | grep -q '^cycles *86016' && ok || bad "text output"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
