@@ -972,7 +972,7 @@ SMAPI void sm_spec_free(sm_spec *spec) { free(spec); }
 
 /*=== [@nest.impl] NEST ANALYSIS ================================================================*/
 /* The mapping flattened into one loop nest, outermost first, unit loops dropped. */
-typedef struct sm__loop { int dim, level, spatial; double f; double step; } sm__loop;
+typedef struct sm__loop { int dim, level, spatial; double f, step, outer; } sm__loop;  /* outer: product of the temporal factors outside */
 typedef struct sm__nest {
     int nloops;
     sm__loop loops[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS];
@@ -996,8 +996,12 @@ static double sm__rank_overlap(const sm_rank *r, const double *ext, double shift
         if (ext[r->terms[i].dim] > 1) { c[k] = r->terms[i].coef; n[k] = ext[r->terms[i].dim]; k++; }
     if (shift < 0) shift = -shift;
     if (k == 0) return shift == 0 ? 1 : 0;
+    if (k == 1) {   /* the common case: one progression */
+        double q = shift / (double)c[0];
+        return q != floor(q) || q >= n[0] ? 0 : n[0] - q;
+    }
     for (i = 0; i < k; i++) g = sm__gcd(g, c[i]);
-    if (fmod(shift, (double)g) != 0) return 0;
+    if (g > 1 && (long long)shift % g != 0) return 0;
     shift /= (double)g;
     for (i = 0; i < k; i++) c[i] /= g;
     for (i = 1; i < k; i++)   /* sort by coefficient */
@@ -1041,33 +1045,18 @@ static double sm__rank_overlap(const sm_rank *r, const double *ext, double shift
     }
 }
 
-/* Words of T in a tile with per-dim extents ext, overlapped with its translate by delta
-   (delta NULL: the tile's size). */
-static double sm__tile_overlap(const sm_tensor *t, const double *ext, const double *delta) {
+/* Words of T in a tile with per-dim extents ext (-1: too irregular to count); the size of
+   each rank goes to rank_size when it is not NULL. */
+static double sm__tile_size(const sm_tensor *t, const double *ext, double *rank_size) {
     double v = 1;
-    int r, i, moved = 0;
+    int r;
     for (r = 0; r < t->nranks; r++) {
-        double shift = 0, o;
-        for (i = 0; delta && i < t->ranks[r].nterms; i++)
-            shift += (double)t->ranks[r].terms[i].coef * delta[t->ranks[r].terms[i].dim];
-        /* Timeloop keeps a tile as one box and reuses the old one only when the new box
-           differs from it in a single rank (eyeriss_like: a P step with Q reset reuses
-           nothing, though one corner overlaps). */
-        if (shift != 0 && ++moved > 1) return 0;
-        o = sm__rank_overlap(&t->ranks[r], ext, shift);
+        double o = sm__rank_overlap(&t->ranks[r], ext, 0);
         if (o < 0) return -1;
+        if (rank_size) rank_size[r] = o;
         v *= o;
-        if (v == 0) return 0;
     }
     return v;
-}
-
-static int sm__indexes(const sm_tensor *t, int dim) {
-    int r, i;
-    for (r = 0; r < t->nranks; r++)
-        for (i = 0; i < t->ranks[r].nterms; i++)
-            if (t->ranks[r].terms[i].dim == dim) return 1;
-    return 0;
 }
 
 /* Per-dim extents of the loops from index `from` inward. */
@@ -1079,23 +1068,45 @@ static void sm__extents(const sm_problem *p, const sm__nest *n, int from, double
 
 /* Words delivered into one instance of the level whose loops start at `first`: the first
    tile, then, each time a temporal loop above it advances (inner ones resetting), the part
-   of the new tile not in the previous one. */
-static double sm__deliveries(const sm_problem *p, const sm_tensor *t, const sm__nest *n, int first,
-                             const double *ext, double size) {
-    double total = size, outer = 1;
-    int i, j;
-    for (i = 0; i < first; i++) {
+   of the new tile not in the previous one. Timeloop keeps a tile as one box and reuses the old
+   one only when the new box differs from it in a single rank (eyeriss_like: a P step with Q
+   reset reuses nothing, though one corner overlaps). Walks the loops inside out, so each loop
+   costs one overlap of one rank. */
+static double sm__deliveries(const sm_problem *p, const sm_tensor *t, unsigned dims, const sm__nest *n,
+                             int first, const double *ext, double size, const double *rank_size) {
+    double total = size, reset[SM_MAX_DIMS];
+    unsigned reset_dims = 0;
+    int i, r, k;
+    if (size <= 0) return size;
+    memset(reset, 0, sizeof(double) * (size_t)p->ndims);
+    for (i = first - 1; i >= 0; i--) {
         const sm__loop *li = &n->loops[i];
-        double delta[SM_MAX_DIMS], o;
         if (li->spatial) continue;
-        memset(delta, 0, sizeof(double) * (size_t)p->ndims);
-        delta[li->dim] = li->step;   /* loop i advances, the temporal loops inside it reset */
-        for (j = i + 1; j < first; j++)
-            if (!n->loops[j].spatial) delta[n->loops[j].dim] -= (n->loops[j].f - 1) * n->loops[j].step;
-        o = sm__tile_overlap(t, ext, delta);
-        if (o < 0) return -1;
-        total += outer * (li->f - 1) * (size - o);
-        outer *= li->f;
+        if ((dims >> li->dim & 1u) || (reset_dims & dims)) {   /* else the tile stays put */
+            int moved = -1;
+            double shift_moved = 0, o = size;
+            for (r = 0; r < t->nranks; r++) {
+                double shift = 0;
+                for (k = 0; k < t->ranks[r].nterms; k++) {
+                    int d = t->ranks[r].terms[k].dim;
+                    shift += (double)t->ranks[r].terms[k].coef * ((d == li->dim ? li->step : 0) - reset[d]);
+                }
+                if (shift != 0) {
+                    if (moved >= 0) { moved = -2; break; }
+                    moved = r;
+                    shift_moved = shift;
+                }
+            }
+            if (moved == -2) o = 0;
+            else if (moved >= 0) {
+                double ov = sm__rank_overlap(&t->ranks[moved], ext, shift_moved);
+                if (ov < 0) return -1;
+                o = size / rank_size[moved] * ov;
+            }
+            total += li->outer * (li->f - 1) * (size - o);
+        }
+        reset[li->dim] += (li->f - 1) * li->step;
+        reset_dims |= 1u << li->dim;
     }
     return total;
 }
@@ -1136,6 +1147,10 @@ static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
         if (prod[d] != (double)p->bounds[d])
             return sm__fail(err, SM_ERR_MAPPING, s->mapping_loc.line ? &s->mapping_loc : &p->bounds_loc,
                             "[mapping] factors of dim %s multiply to %.0f, but its bound is %ld", p->dims[d], prod[d], p->bounds[d]);
+    {
+        double outer = 1;
+        for (i = 0; i < n->nloops; i++) { n->loops[i].outer = outer; if (!n->loops[i].spatial) outer *= n->loops[i].f; }
+    }
     for (i = n->nloops - 1; i >= 0; i--) {   /* step: product of the same dim's inner factors */
         double st = 1;
         for (k = i + 1; k < n->nloops; k++) if (n->loops[k].dim == n->loops[i].dim) st *= n->loops[k].f;
@@ -1194,7 +1209,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     double util[SM_MAX_LEVELS + 1] = {0};
     double deliv[SM_MAX_LEVELS + 1][SM_MAX_TENSORS];   /* per instance; [nlevels] = compute */
     double computes = 1, total_cycles, macs;
-    unsigned kept_any = 0;
+    unsigned kept_any = 0, dims[SM_MAX_TENSORS];
     memset(o, 0, sizeof *o);
     o->nlevels = s->nlevels;
     o->ntensors = p->ntensors;
@@ -1208,6 +1223,12 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         return sm__fail(err, SM_ERR_OVERFLOW, &p->bounds_loc, "[problem] bounds: %.4g computes exceed 2^53, the largest count held exactly", computes);
     if ((r = sm__build_nest(s, n, err)) != SM_OK) return r;
     if ((r = sm__check_fanout(s, err)) != SM_OK) return r;
+    for (t = 0; t < p->ntensors; t++) {   /* which dims index each tensor */
+        int k;
+        dims[t] = 0;
+        for (i = 0; i < p->tensors[t].nranks; i++)
+            for (k = 0; k < p->tensors[t].ranks[i].nterms; k++) dims[t] |= 1u << p->tensors[t].ranks[i].terms[k].dim;
+    }
 
     for (l = 0; l <= s->nlevels; l++) {
         util[l] = 1;
@@ -1234,9 +1255,10 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         for (t = 0; t < p->ntensors; t++) {
             sm_access *a = &o->level[l].t[t];
             if (!(o->level[l].kept >> t & 1)) continue;
-            a->tile = sm__tile_overlap(&p->tensors[t], ext, NULL);
-            a->partition = sm__tile_overlap(&p->tensors[t], pext, NULL);
-            deliv[l][t] = a->tile < 0 ? -1 : sm__deliveries(p, &p->tensors[t], n, n->first[l], ext, a->tile);
+            double rank_size[SM_MAX_RANKS];
+            a->tile = sm__tile_size(&p->tensors[t], ext, rank_size);
+            a->partition = sm__tile_size(&p->tensors[t], pext, NULL);
+            deliv[l][t] = a->tile < 0 ? -1 : sm__deliveries(p, &p->tensors[t], dims[t], n, n->first[l], ext, a->tile, rank_size);
             if (a->partition < 0 || deliv[l][t] < 0)
                 return sm__fail(err, SM_ERR_LIMIT, &p->einsum_loc, "[problem] einsum: an index expression of %s is too irregular to count exactly at level %s",
                                 p->tensors[t].name, lv->name);
@@ -1269,7 +1291,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
             if (!(o->level[l].kept >> t & 1)) continue;
             for (c = l + 1; c < s->nlevels; c++) if (o->level[c].kept >> t & 1) break;
             for (i = n->first[l]; i < n->first[c]; i++)
-                if (n->loops[i].spatial && sm__indexes(ten, n->loops[i].dim)) distinct *= n->loops[i].f;
+                if (n->loops[i].spatial && (dims[t] >> n->loops[i].dim & 1u)) distinct *= n->loops[i].f;
             from_child = deliv[c][t] * distinct;
             if (ten->is_output) {
                 updates = from_child;
