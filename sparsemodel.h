@@ -265,6 +265,7 @@ SMDEF void sm_report_json(FILE *f, const sm_spec *spec, const sm_stats *st);
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1210,7 +1211,10 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     double deliv[SM_MAX_LEVELS + 1][SM_MAX_TENSORS];   /* per instance; [nlevels] = compute */
     double computes = 1, total_cycles, macs;
     unsigned kept_any = 0, dims[SM_MAX_TENSORS];
-    memset(o, 0, sizeof *o);
+    /* clear only what this spec uses: the stats struct is sized for SM_MAX_LEVELS */
+    memset(o, 0, offsetof(sm_stats, level));
+    memset(o->level, 0, sizeof o->level[0] * (size_t)(s->nlevels > 0 && s->nlevels <= SM_MAX_LEVELS ? s->nlevels : SM_MAX_LEVELS));
+    memset(&o->utilized_macs, 0, sizeof *o - offsetof(sm_stats, utilized_macs));
     o->nlevels = s->nlevels;
     o->ntensors = p->ntensors;
     if (s->nlevels < 1 || s->nlevels > SM_MAX_LEVELS || p->ntensors < 2 || p->ndims < 1)
@@ -1230,9 +1234,10 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
             for (k = 0; k < p->tensors[t].ranks[i].nterms; k++) dims[t] |= 1u << p->tensors[t].ranks[i].terms[k].dim;
     }
 
-    for (l = 0; l <= s->nlevels; l++) {
-        util[l] = 1;
-        for (i = 0; i < n->first[l]; i++) if (n->loops[i].spatial) util[l] *= n->loops[i].f;
+    util[0] = 1;   /* spatial factors above each level */
+    for (l = 1; l <= s->nlevels; l++) {
+        util[l] = util[l - 1];
+        for (i = n->first[l - 1]; i < n->first[l]; i++) if (n->loops[i].spatial) util[l] *= n->loops[i].f;
     }
     macs = util[s->nlevels];
     for (l = 0; l < s->nlevels; l++) {
