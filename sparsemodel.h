@@ -523,6 +523,21 @@ static void sm__store_free(sm__store *st) {
     stbds_arrfree(st->open_files);
 }
 
+/* A section name as the loader keys it: trimmed, inner white space runs folded to one space
+   ("level  glb " -> "level glb"), so the reader and inih's handler agree. */
+static void sm__section_name(const char *in, char *out, size_t cap) {
+    size_t n = 0;
+    int space = 0;
+    while (*in && isspace((unsigned char)*in)) in++;
+    for (; *in && n + 1 < cap; in++) {
+        if (isspace((unsigned char)*in)) { space = 1; continue; }
+        if (space && n + 2 < cap) out[n++] = ' ';
+        space = 0;
+        out[n++] = *in;
+    }
+    out[n] = 0;
+}
+
 /* inih's reader: one raw line per call. It counts lines, strips comments, refuses indented
    continuation lines and lines too long for the system inih (INI_MAX_LINE), and records
    section headers in file order. Returning NULL ends the parse. */
@@ -564,14 +579,18 @@ static char *sm__reader(char *str, int num, void *stream) {
     }
     if (line[0] == '[') {
         q = strchr(line, ']');
-        if (q && q[1] == 0) {
+        if (q && q[1]) {
+            sm__fail(src->st->err, SM_ERR_SYNTAX, &loc, "unexpected text '%s' after the section header", q + 1);
+            src->st->failed = 1;
+            return NULL;
+        }
+        if (q) {
             char name[512];
             size_t k = (size_t)(q - line - 1);
             if (k >= sizeof name) k = sizeof name - 1;
             memcpy(name, line + 1, k);
             name[k] = 0;
-            /* normalize inner white space: "level  glb" -> "level glb" */
-            for (p = name; *p; p++) if (isspace((unsigned char)*p)) *p = ' ';
+            sm__section_name(name, name, sizeof name);
             sm__store_section(src->st, name, &loc);
         }
     }
@@ -621,7 +640,12 @@ static int sm__handler(void *user, const char *section, const char *name, const 
         return st->failed ? 0 : 1;
     }
     if (!section[0]) { sm__fail(st->err, SM_ERR_SYNTAX, &loc, "key '%s' outside any [section]", name); st->failed = 1; return 0; }
-    sm__store_put(st, section, name, value, &loc);
+    {
+        char sec[512];
+        sm__section_name(section, sec, sizeof sec);
+        sm__store_section(st, sec, &loc);   /* normally known already from its header line */
+        sm__store_put(st, sec, name, value, &loc);
+    }
     return 1;
 }
 
@@ -920,6 +944,7 @@ static sm_result sm__load(sm__source *src, const char *const *sets, int nsets, s
             break;
         }
         memcpy(sec, sets[i], (size_t)(dot - sets[i])); sec[dot - sets[i]] = 0;
+        sm__section_name(sec, sec, sizeof sec);
         memcpy(key, dot + 1, (size_t)(eq - dot - 1)); key[eq - dot - 1] = 0;
         sm__store_section(&st, sec, &loc);
         sm__store_put(&st, sec, key, eq + 1, &loc);
