@@ -1026,10 +1026,12 @@ static double sm__rank_overlap(const sm_rank *r, const double *ext, double shift
         double q = shift / (double)c[0];
         return q != floor(q) || q >= n[0] ? 0 : n[0] - q;
     }
-    for (i = 0; i < k; i++) g = sm__gcd(g, c[i]);
-    if (g > 1 && (long long)shift % g != 0) return 0;
-    shift /= (double)g;
-    for (i = 0; i < k; i++) c[i] /= g;
+    for (i = 0; i < k && g != 1; i++) g = c[i] == 1 ? 1 : sm__gcd(g, c[i]);   /* coef 1 is the usual case */
+    if (g > 1) {
+        if ((long long)shift % g != 0) return 0;
+        shift /= (double)g;
+    }
+    for (i = 0; g > 1 && i < k; i++) c[i] /= g;
     for (i = 1; i < k; i++)   /* sort by coefficient */
         for (j = i; j > 0 && c[j] < c[j - 1]; j--) { long tc = c[j]; double tn = n[j]; c[j] = c[j - 1]; n[j] = n[j - 1]; c[j - 1] = tc; n[j - 1] = tn; }
     for (i = 0; i < k; i++) {
