@@ -232,10 +232,10 @@ typedef struct sm_level_stats {
 
 typedef struct sm_stats {
     int nlevels, ntensors;
-    sm_level_stats level[SM_MAX_LEVELS];
     double utilized_macs;
     double computes, compute_cycles, compute_energy_pj, compute_area_um2;
     double cycles, utilization, energy_pj, area_um2;
+    sm_level_stats level[SM_MAX_LEVELS];   /* last, so sm_eval clears only the levels in use */
 } sm_stats;
 
 /* Validate the mapping against the architecture and evaluate it. No allocation. */
@@ -1140,7 +1140,16 @@ static double sm__deliveries(const sm_problem *p, const sm_tensor *t, unsigned d
 }
 
 /*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
-static long sm__mesh_x(long inst, long mx) { return mx ? mx : inst; }
+/* Resolved instances, mesh_x and name of level l; l == nlevels is the compute level. */
+static long sm__instances(const sm_spec *s, int l) {
+    long i = l < s->nlevels ? s->levels[l].instances : s->compute.instances;
+    return i ? i : 1;
+}
+static long sm__mesh_x(const sm_spec *s, int l) {
+    long m = l < s->nlevels ? s->levels[l].mesh_x : s->compute.mesh_x;
+    return m ? m : sm__instances(s, l);
+}
+static const char *sm__level_name(const sm_spec *s, int l) { return l < s->nlevels ? s->levels[l].name : s->compute.name; }
 
 static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
     const sm_problem *p = &s->problem;
@@ -1190,23 +1199,18 @@ static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
 /* Spatial loops at each level within the fanout to the next level (X: mesh_x ratio). */
 static sm_result sm__check_fanout(const sm_spec *s, sm_error *err) {
     int l, i;
-    for (l = 0; l <= s->nlevels; l++) {
-        long inst = l < s->nlevels ? s->levels[l].instances : s->compute.instances;
-        long mx = sm__mesh_x(inst ? inst : 1, l < s->nlevels ? s->levels[l].mesh_x : s->compute.mesh_x);
-        if ((inst ? inst : 1) % mx)
+    for (l = 0; l <= s->nlevels; l++)
+        if (sm__instances(s, l) % sm__mesh_x(s, l))
             return sm__fail(err, SM_ERR_FANOUT, l < s->nlevels ? &s->levels[l].loc : &s->compute.loc, "[%s %s] mesh_x %ld does not divide its %ld instances",
-                            l < s->nlevels ? "level" : "compute", l < s->nlevels ? s->levels[l].name : s->compute.name, mx, inst ? inst : 1);
-    }
+                            l < s->nlevels ? "level" : "compute", sm__level_name(s, l), sm__mesh_x(s, l), sm__instances(s, l));
     for (l = 0; l < s->nlevels; l++) {
         const sm_level *lv = &s->levels[l];
-        long inst = lv->instances ? lv->instances : 1, mx = sm__mesh_x(inst, lv->mesh_x);
-        long ci = l + 1 < s->nlevels ? (s->levels[l + 1].instances ? s->levels[l + 1].instances : 1)
-                                     : (s->compute.instances ? s->compute.instances : 1);
-        long cmx = l + 1 < s->nlevels ? sm__mesh_x(ci, s->levels[l + 1].mesh_x) : sm__mesh_x(ci, s->compute.mesh_x);
-        const char *cname = l + 1 < s->nlevels ? s->levels[l + 1].name : s->compute.name;
+        long inst = sm__instances(s, l), mx = sm__mesh_x(s, l);
+        long ci = sm__instances(s, l + 1), cmx = sm__mesh_x(s, l + 1);
+        const char *cname = sm__level_name(s, l + 1);
         double fx = 1, fy = 1;
         long fan, fanx;
-        if (ci % inst || cmx % mx || inst % mx || ci % cmx)
+        if (ci % inst || cmx % mx)
             return sm__fail(err, SM_ERR_FANOUT, &lv->loc, "[level %s] %ld instances (mesh_x %ld) do not divide the %ld instances (mesh_x %ld) of %s",
                             lv->name, inst, mx, ci, cmx, cname);
         fan = ci / inst;
@@ -1241,7 +1245,6 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     /* clear only what this spec uses: the stats struct is sized for SM_MAX_LEVELS */
     memset(o, 0, offsetof(sm_stats, level));
     memset(o->level, 0, sizeof o->level[0] * (size_t)(s->nlevels > 0 && s->nlevels <= SM_MAX_LEVELS ? s->nlevels : SM_MAX_LEVELS));
-    memset(&o->utilized_macs, 0, sizeof *o - offsetof(sm_stats, utilized_macs));
     o->nlevels = s->nlevels;
     o->ntensors = p->ntensors;
     if (s->nlevels < 1 || s->nlevels > SM_MAX_LEVELS || p->ntensors < 2 || p->ndims < 1)
@@ -1367,14 +1370,14 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         if (ls->cycles > total_cycles) total_cycles = ls->cycles;
     }
     o->cycles = total_cycles;
-    o->utilization = o->computes / (o->cycles * (double)(s->compute.instances ? s->compute.instances : 1));
+    o->utilization = o->computes / (o->cycles * (double)sm__instances(s, s->nlevels));
 
     /* energy and area */
     for (l = 0; l < s->nlevels; l++) {
         const sm_level *lv = &s->levels[l];
         sm_level_stats *ls = &o->level[l];
         double block = (double)(lv->block_words ? lv->block_words : 1);
-        double inst = (double)(lv->instances ? lv->instances : 1);
+        double inst = (double)sm__instances(s, l);
         double clusters = fmin(util[l], floor(inst / (double)(lv->cluster_size ? lv->cluster_size : 1)));
         double share = clusters >= 1 ? util[l] / clusters : 1;
         double upd_pj = lv->update_pj ? lv->update_pj : lv->write_pj;
@@ -1395,7 +1398,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         o->energy_pj += ls->energy_pj;
     }
     o->compute_energy_pj = o->computes * s->compute.mac_pj;
-    o->compute_area_um2 = s->compute.area_um2 * (double)(s->compute.instances ? s->compute.instances : 1);
+    o->compute_area_um2 = s->compute.area_um2 * (double)sm__instances(s, s->nlevels);
     o->area_um2 += o->compute_area_um2;
     o->energy_pj += o->compute_energy_pj;
     return SM_OK;
