@@ -167,14 +167,23 @@ typedef struct sm_level {
     double multiple_buffering;
     double read_pj, write_pj, update_pj, leak_pj;
     double area_um2;
+    /* sparse extensions, all default 0; arrays are indexed by sm_action */
+    double gated_pj[3], skipped_pj[3];           /* per gated / skipped word, by sm_action; skipped 0 -> gated */
+    int metadata_word_bits;                       /* bits per metadata access; 0 = metadata is free */
+    double metadata_size;                         /* metadata capacity in metadata words, 0 = unbounded */
+    double metadata_pj[3], gated_metadata_pj[3], skipped_metadata_pj[3];   /* per metadata word */
+    int decompression, compression;               /* may hold uncompressed what the parent holds compressed */
+    double decompression_pj, compression_pj;      /* per word filled / updated that way */
     sm_loc loc;
 } sm_level;
+
 
 /* The compute level (MACs). Defaults: instances 0 -> 1; mesh_x 0 -> instances. */
 typedef struct sm_compute {
     char name[SM_NAME_LEN];
     long instances, mesh_x;
     double mac_pj, area_um2;
+    double gated_pj, skipped_pj;   /* per gated / skipped compute */
     sm_loc loc;
 } sm_compute;
 
@@ -189,6 +198,88 @@ typedef struct sm_level_map {
     sm_loc keep_loc;
 } sm_level_map;
 
+/*=== [@sparse] DENSITY MODELS, FORMATS, SAFS, SKIP MODELS ======================================*/
+/* How the non-zeros of a tensor are distributed. Every model answers, for a tile of any shape,
+   the distribution of its occupancy (non-zeros), hence the expected occupancy and the
+   probability that it is empty. Dense is the special case density 1: an all-zero struct.
+   The tile of a tensor is a box in its coordinate space; uniform and fixed need only its size. */
+typedef enum sm_density_kind {
+    SM_DENSITY_DENSE = 0,
+    SM_DENSITY_UNIFORM,   /* i.i.d.: ceil(d x size) non-zeros at random; tiles are hypergeometric */
+    SM_DENSITY_FIXED,     /* every tile holds d x its size non-zeros, split between floor and ceil */
+    SM_DENSITY_NM,        /* exactly n non-zeros at random places in every aligned block of m along one rank */
+    SM_DENSITY_BANDED,    /* non-zero where |i - j| <= band for ranks i, j = 0, 1 (band 0: the diagonal) */
+    SM_DENSITY_MASK       /* actual data: a 0/1 mask file, row-major over the tensor's ranks */
+} sm_density_kind;
+typedef struct sm_density {
+    sm_density_kind kind;
+    double density;                /* uniform, fixed: as given; nm, banded, mask: derived (nnz / size) */
+    int n, m, rank;                /* nm: n of every m along tensor rank `rank` */
+    long band;                     /* banded: half-width */
+    const unsigned *prefix;        /* mask: inclusive prefix sums over the ranks (owned by the spec) */
+    double size, nnz;              /* words and non-zeros of the whole tensor (derived) */
+    double extent[SM_MAX_RANKS];   /* the tensor's extent per rank (derived) */
+    sm_loc loc;
+} sm_density;
+
+/* A representation format of a tensor at a level: ranks outer to inner (Sparseloop's fibertree).
+   A rank binds to the next non-trivial loop of the tile (or to several loops flattened: `dims`
+   names the problem dims allowed in it). */
+#ifndef SM_MAX_FORMAT_RANKS
+#define SM_MAX_FORMAT_RANKS 8
+#endif
+typedef enum sm_rank_format {
+    SM_RANK_U = 0,   /* uncompressed, no metadata */
+    SM_RANK_UOP,     /* uncompressed offset pairs: fiber+1 offsets as payload (CSR's row pointers) */
+    SM_RANK_CP,      /* coordinate/payload: one coordinate per non-empty element (compresses) */
+    SM_RANK_B,       /* bitmask: one bit per element (compresses) */
+    SM_RANK_UB,      /* uncompressed bitmask */
+    SM_RANK_RLE      /* run length per non-empty element (compresses) */
+} sm_rank_format;
+typedef struct sm_format_rank {
+    sm_rank_format kind;
+    unsigned dims;                 /* flattening rule: bit mask over problem dims (0 = any one loop) */
+    int md_bits, pl_bits;          /* bits per metadata / payload entry; -1 = the level's default */
+} sm_format_rank;
+typedef struct sm_format {
+    int nranks;                    /* 0: held uncompressed without metadata */
+    int inner_to_outer;            /* bind ranks to loops from the inside out (Sparseloop rank order) */
+    sm_format_rank rank[SM_MAX_FORMAT_RANKS];   /* outer to inner, as written */
+    sm_loc loc;
+} sm_format;
+
+/* A sparse acceleration feature: at `level`, gate or skip the accesses of `target` where the
+   corresponding tile of any tensor in `cond` is empty; skip_spatial lets instances whose tile is
+   empty take other work. At the compute level (level == nlevels): gate zero operands, skip
+   unaligned ones (Sparseloop applies these to all operands). */
+typedef enum sm_saf_kind { SM_SAF_GATE = 0, SM_SAF_SKIP, SM_SAF_SKIP_SPATIAL } sm_saf_kind;
+typedef struct sm_saf {
+    int level, target;             /* target -1: the computes */
+    sm_saf_kind kind;
+    unsigned cond;                 /* bit mask over tensors */
+    sm_loc loc;
+} sm_saf;
+#ifndef SM_MAX_SAFS
+#define SM_MAX_SAFS 32
+#endif
+
+/* A compute-skip model: a mechanism that decides how many cycles the MACs take when they skip
+   ineffectual work (windowed lookahead schedulers, outer-product block skippers, structured N:M
+   datapaths...). It gets the operands' densities and the spatial shape, and returns the expected
+   compute cycles and effectual computes. The nest analysis is untouched by it. */
+typedef struct sm_skip_query {
+    int noperands;
+    double density[SM_MAX_TENSORS];      /* expected density of each operand (einsum order) */
+    const sm_density *model[SM_MAX_TENSORS];
+    double computes;                     /* algorithmic computes */
+    double effectual;                    /* computes with every operand non-zero (Sparseloop's actual) */
+    double macs_x, macs_y;               /* utilized MACs along X and Y */
+    double dense_cycles;                 /* temporal iterations per MAC */
+    double cycles;                       /* cycles Sparseloop's rules give (the default answer) */
+} sm_skip_query;
+typedef struct sm_skip_answer { double cycles, effectual; } sm_skip_answer;
+typedef sm_result (*sm_skip_fn)(const sm_skip_query *q, const void *params, sm_skip_answer *out);
+
 /*=== [@spec] EVALUATION SPEC AND INI LOADER ====================================================*/
 typedef struct sm_spec {
     char path[SM_PATH_LEN];
@@ -200,6 +291,14 @@ typedef struct sm_spec {
     sm_level_map map[SM_MAX_LEVELS];
     sm_compute compute;
     sm_loc mapping_loc;
+    sm_density density[SM_MAX_TENSORS];              /* zero = dense */
+    sm_format format[SM_MAX_LEVELS][SM_MAX_TENSORS];  /* zero = uncompressed, no metadata */
+    int nsafs;
+    sm_saf safs[SM_MAX_SAFS];
+    sm_skip_fn skip_model;         /* optional compute-skip mechanism (NULL: Sparseloop's rules) */
+    const void *skip_params;       /* passed to skip_model */
+    unsigned *owned[SM_MAX_TENSORS];                 /* mask prefix sums, freed by sm_spec_free
+                                                        (a copy of a spec shares them) */
 } sm_spec;
 
 /* Load an INI spec. sets: "section.key=value" overrides applied after the files (a level
@@ -212,11 +311,25 @@ SMDEF sm_result sm_spec_load_string(const char *text, const char *name, const ch
 SMDEF void sm_spec_free(sm_spec *spec);
 
 /*=== [@eval] VALIDATION, TIMING, ENERGY ========================================================*/
-/* Per level and tensor, totals over utilized instances. */
+/* The three actions on a storage level and the three ways an access can end, in the order of
+   every [action][class] array. Algorithmic = actual + gated + skipped + removed by compression
+   (a compressed tile holds no zeros, so their accesses do not exist). */
+typedef enum sm_action { SM_READ = 0, SM_FILL = 1, SM_UPDATE = 2 } sm_action;
+typedef enum sm_class { SM_ACTUAL = 0, SM_GATED = 1, SM_SKIPPED = 2 } sm_class;
+
+/* One tensor at one level. Counts are totals: per-instance counts x average utilized instances. */
 typedef struct sm_access {
-    double reads, fills, updates;
+    double reads, fills, updates;  /* algorithmic (dense-equivalent) */
+    double data[3][3];             /* words [sm_action][sm_class] */
+    double metadata[3][3], payload[3][3];   /* format entries summed over ranks (entries, not bits) */
+    double metadata_words[3][3];   /* accesses of metadata_word_bits bits */
+    double decompressions, compressions;    /* words (de)compressed at this level */
+    int has_format;
     double tile;                   /* words of the tile held by one instance */
     double partition;              /* words one instance ever holds */
+    double occupancy;              /* expected non-zeros of the tile */
+    double instances;              /* average utilized instances (fractional when tiles may be empty) */
+    double max_instances;          /* utilized instances */
     double energy_pj;              /* this tensor's share of the level energy (no leakage) */
 } sm_access;
 
@@ -232,8 +345,11 @@ typedef struct sm_level_stats {
 
 typedef struct sm_stats {
     int nlevels, ntensors;
-    double utilized_macs;
-    double computes, compute_cycles, compute_energy_pj, compute_area_um2;
+    int sparse;                    /* the spec uses densities, formats or SAFs: sparse rows are reported */
+    double utilized_macs;          /* average utilized MACs */
+    double computes;               /* algorithmic */
+    double compute_class[3];       /* [sm_class]: actual (effectual), gated, skipped */
+    double compute_cycles, compute_energy_pj, compute_area_um2;
     double cycles, utilization, energy_pj, area_um2;
     sm_level_stats level[SM_MAX_LEVELS];   /* last, so sm_eval clears only the levels in use */
 } sm_stats;
@@ -782,13 +898,258 @@ static sm_result sm__apply_level(sm_level *lv, const sm__kv *kv, sm_error *err) 
     else if (!strcmp(k, "update_pj")) dv = &lv->update_pj;
     else if (!strcmp(k, "leak_pj")) dv = &lv->leak_pj;
     else if (!strcmp(k, "area_um2")) dv = &lv->area_um2;
-    else if (!strncmp(k, "gated_", 6) || !strncmp(k, "skipped_", 8) || !strncmp(k, "metadata_", 9) ||
-             !strcmp(k, "decompression") || !strcmp(k, "compression") ||
-             !strcmp(k, "decompression_pj") || !strcmp(k, "compression_pj"))
-        return sm__fail(err, SM_ERR_UNSUPPORTED, &kv->loc, "[%s] %s: sparse level keys are not supported by this version (dense engine only)", kv->section, k);
-    else return sm__unknown(kv, err);
+    else if (!strcmp(k, "metadata_word_bits")) { long v; sm_result r = sm__int(kv, 0, &v, err); if (r == SM_OK) lv->metadata_word_bits = (int)v; return r; }
+    else if (!strcmp(k, "metadata_size")) dv = &lv->metadata_size;
+    else if (!strcmp(k, "decompression") || !strcmp(k, "compression")) {
+        long v;
+        sm_result r = sm__int(kv, 0, &v, err);
+        if (r == SM_OK && v > 1) r = sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: expected 0 or 1", kv->section, k);
+        if (r == SM_OK) *(k[0] == 'd' ? &lv->decompression : &lv->compression) = (int)v;
+        return r;
+    }
+    else if (!strcmp(k, "decompression_pj")) dv = &lv->decompression_pj;
+    else if (!strcmp(k, "compression_pj")) dv = &lv->compression_pj;
+    else {   /* [gated_|skipped_][metadata_]read|write|update_pj */
+        static const char *const act[3] = { "read_pj", "write_pj", "update_pj" };
+        const char *rest = k;
+        double *arr;
+        int a, cls = 0;
+        if (!strncmp(rest, "gated_", 6)) { cls = 1; rest += 6; }
+        else if (!strncmp(rest, "skipped_", 8)) { cls = 2; rest += 8; }
+        if (!strncmp(rest, "metadata_", 9)) {
+            rest += 9;
+            arr = cls == 0 ? lv->metadata_pj : cls == 1 ? lv->gated_metadata_pj : lv->skipped_metadata_pj;
+        } else if (cls) arr = cls == 1 ? lv->gated_pj : lv->skipped_pj;
+        else return sm__unknown(kv, err);
+        for (a = 0; a < 3; a++) if (!strcmp(rest, act[a])) return sm__num(kv, 0, &arr[a], err);
+        return sm__unknown(kv, err);
+    }
     if (dv) return sm__num(kv, lo, dv, err);
     return sm__int(kv, ilo, iv, err);
+}
+
+/* ---- sparse sections ---- */
+/* A 0/1 mask file: '0'/'1' characters (white space, commas and '#' comment lines ignored),
+   row-major over the tensor's ranks, rank 0 slowest. Kept as inclusive prefix sums over a grid
+   of (extent + 1) per rank, so any box's non-zeros cost 2^ranks lookups. */
+static sm_result sm__read_mask(const sm__kv *kv, const char *path, sm_density *d, int nranks, unsigned **out, sm_error *err) {
+    char full[SM_PATH_LEN * 2];
+    const char *slash = strrchr(kv->loc.file, '/');
+    FILE *f;
+    unsigned *ps;
+    double n = 0, cells = 1;
+    long stride[SM_MAX_RANKS], idx[SM_MAX_RANKS];
+    int c, r, line_start = 1;
+    if (path[0] != '/' && slash) snprintf(full, sizeof full, "%.*s/%s", (int)(slash - kv->loc.file), kv->loc.file, path);
+    else snprintf(full, sizeof full, "%s", path);
+    for (r = nranks - 1; r >= 0; r--) { stride[r] = (long)cells; cells *= d->extent[r] + 1; idx[r] = 0; }
+    if (cells > 2e8) return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[density] %s: a mask of %.4g elements is too large (limit 2e8)", kv->key, d->size);
+    if (!(f = fopen(full, "r"))) return sm__fail(err, SM_ERR_IO, &kv->loc, "[density] %s: cannot read mask file '%s': %s", kv->key, full, strerror(errno));
+    if (!(ps = (unsigned *)calloc((size_t)cells, sizeof *ps))) { fclose(f); return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[density] %s: out of memory", kv->key); }
+    while ((c = fgetc(f)) != EOF) {
+        if (c == '#' && line_start) { while ((c = fgetc(f)) != EOF && c != '\n') {} line_start = 1; continue; }
+        line_start = c == '\n';
+        if (isspace(c) || c == ',') continue;
+        if (c != '0' && c != '1') { fclose(f); free(ps); return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: mask file '%s' holds '%c' (only 0 and 1)", kv->key, full, c); }
+        if (n < d->size) {   /* element idx goes to grid cell idx + 1 */
+            long at = 0;
+            for (r = 0; r < nranks; r++) at += (idx[r] + 1) * stride[r];
+            ps[at] = (unsigned)(c - '0');
+            for (r = nranks - 1; r >= 0; r--) { if (++idx[r] < (long)d->extent[r]) break; idx[r] = 0; }
+        }
+        n++;
+    }
+    fclose(f);
+    if (n != d->size) { free(ps); return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: mask file '%s' has %.0f entries, the tensor has %.0f", kv->key, full, n, d->size); }
+    for (r = 0; r < nranks; r++) {   /* prefix sums, one rank at a time */
+        long i;
+        for (i = 0; i < (long)cells; i++) if ((i / stride[r]) % ((long)d->extent[r] + 1) > 0) ps[i] += ps[i - stride[r]];
+    }
+    *out = ps;
+    return SM_OK;
+}
+
+/* T = dense | uniform D | fixed D | nm N:M DIM | banded W | mask PATH */
+static sm_result sm__parse_density(const sm__kv *kv, sm_spec *s, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    const sm_tensor *ten;
+    int t = sm_problem_tensor(p, kv->key), r, k;
+    sm_density *d;
+    char kind[16], arg[SM_PATH_LEN], arg2[SM_NAME_LEN], extra[2];
+    int nf;
+    if (t < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] '%s' is not a tensor of the einsum", kv->key);
+    ten = &p->tensors[t];
+    d = &s->density[t];
+    free(s->owned[t]);
+    s->owned[t] = NULL;
+    memset(d, 0, sizeof *d);
+    d->loc = kv->loc;
+    d->size = 1;
+    for (r = 0; r < ten->nranks; r++) {   /* the tensor's box: 1 + sum coef x (bound - 1) per rank */
+        d->extent[r] = 1;
+        for (k = 0; k < ten->ranks[r].nterms; k++) d->extent[r] += (double)ten->ranks[r].terms[k].coef * (double)(p->bounds[ten->ranks[r].terms[k].dim] - 1);
+        d->size *= d->extent[r];
+    }
+    d->density = 1;
+    nf = sscanf(kv->value, "%15s %255s %47s %1s", kind, arg, arg2, extra);
+    if (nf == 1 && !strcmp(kind, "dense")) d->kind = SM_DENSITY_DENSE;
+    else if (nf == 2 && (!strcmp(kind, "uniform") || !strcmp(kind, "fixed"))) {
+        char *end;
+        d->kind = kind[0] == 'u' ? SM_DENSITY_UNIFORM : SM_DENSITY_FIXED;
+        d->density = strtod(arg, &end);
+        if (*end || end == arg || !(d->density >= 0 && d->density <= 1))
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: density '%s' must be a number in [0, 1]", kv->key, arg);
+    } else if (nf == 3 && !strcmp(kind, "nm")) {
+        int dim = sm_problem_dim(p, arg2);
+        if (sscanf(arg, "%d:%d%1s", &d->n, &d->m, extra) != 2 || d->n < 0 || d->m < 1)
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: '%s' is not N:M with whole numbers", kv->key, arg);
+        if (d->n > d->m) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: N:M with N > M (%d:%d)", kv->key, d->n, d->m);
+        d->kind = SM_DENSITY_NM;
+        d->rank = -1;
+        for (r = 0; r < ten->nranks; r++)
+            if (ten->ranks[r].nterms == 1 && ten->ranks[r].terms[0].dim == dim && ten->ranks[r].terms[0].coef == 1) d->rank = r;
+        if (d->rank < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: '%s' is not a dim that alone indexes a rank of %s", kv->key, arg2, kv->key);
+        d->density = (double)d->n / d->m;
+    } else if (nf == 2 && !strcmp(kind, "banded")) {
+        char *end;
+        double w = strtod(arg, &end), rows, cols, nnz = 0, i;
+        if (*end || end == arg || w < 0 || w != floor(w) || w > 2147483647.0)
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: band half-width '%s' must be a whole number >= 0", kv->key, arg);
+        if (ten->nranks != 2) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: a band needs a tensor of two ranks (%s has %d)", kv->key, kv->key, ten->nranks);
+        d->kind = SM_DENSITY_BANDED;
+        d->band = (long)w;
+        rows = d->extent[0], cols = d->extent[1];
+        for (i = 0; i < rows; i++) nnz += fmax(0, fmin(cols, i + w + 1) - fmax(0, i - w));
+        d->density = nnz / d->size;
+    } else if (nf == 2 && !strcmp(kind, "mask")) {
+        sm_result rr = sm__read_mask(kv, arg, d, ten->nranks, &s->owned[t], err);
+        long last = 0, stride = 1;
+        if (rr != SM_OK) return rr;
+        d->kind = SM_DENSITY_MASK;
+        d->prefix = s->owned[t];
+        for (r = ten->nranks - 1; r >= 0; r--) { last += (long)d->extent[r] * stride; stride *= (long)d->extent[r] + 1; }
+        d->density = d->prefix[last] / d->size;
+    } else
+        return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s = '%s': expected dense, uniform D, fixed D, nm N:M DIM, banded W or mask PATH", kv->key, kv->value);
+    d->nnz = d->kind == SM_DENSITY_UNIFORM ? ceil(d->density * d->size - 1e-9) : d->density * d->size;
+    return SM_OK;
+}
+
+/* [format LEVEL]: T = KIND[(DIMS)][:MD[:PL]] ...  and  T.order = outer_to_inner|inner_to_outer */
+static sm_result sm__parse_format(const sm__kv *kv, sm_spec *s, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    int l = sm__level_index(s, kv->section + 7), t;
+    char tname[SM_NAME_LEN * 2];
+    const char *dot = strchr(kv->key, '.'), *v = kv->value;
+    sm_format *f;
+    if (l < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s]: no storage level named '%s'", kv->section, kv->section + 7);
+    sm__copy(tname, sizeof tname, kv->key);
+    if (dot) tname[dot - kv->key] = 0;
+    if ((t = sm_problem_tensor(p, tname)) < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] '%s' is not a tensor of the einsum", kv->section, tname);
+    f = &s->format[l][t];
+    if (dot) {
+        if (strcmp(dot + 1, "order")) return sm__unknown(kv, err);
+        if (!strcmp(v, "inner_to_outer")) f->inner_to_outer = 1;
+        else if (!strcmp(v, "outer_to_inner")) f->inner_to_outer = 0;
+        else return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: expected inner_to_outer or outer_to_inner", kv->section, kv->key);
+        return SM_OK;
+    }
+    f->nranks = 0;
+    f->loc = kv->loc;
+    for (;;) {
+        static const char *const kinds[] = { "U", "UOP", "CP", "B", "UB", "RLE" };
+        sm_format_rank *fr;
+        char id[SM_NAME_LEN];
+        int k;
+        sm__skip_ws(&v);
+        if (!*v) break;
+        if (f->nranks == SM_MAX_FORMAT_RANKS) return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[%s] %s: more than %d format ranks", kv->section, kv->key, SM_MAX_FORMAT_RANKS);
+        fr = &f->rank[f->nranks++];
+        memset(fr, 0, sizeof *fr);
+        fr->md_bits = fr->pl_bits = -1;
+        if (!sm__ident(&v, id)) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: expected a rank format at '%s'", kv->section, kv->key, v);
+        for (k = 0; k < 6 && strcmp(id, kinds[k]); k++) {}
+        if (k == 6) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: unknown rank format '%s' (U, UOP, CP, B, UB, RLE)", kv->section, kv->key, id);
+        fr->kind = (sm_rank_format)k;
+        if (*v == '(') {
+            v++;
+            for (;;) {
+                int d;
+                sm__skip_ws(&v);
+                if (*v == '|') return sm__fail(err, SM_ERR_UNSUPPORTED, &kv->loc, "[%s] %s: alternative dim groups ('|') are not supported by this version", kv->section, kv->key);
+                if (!sm__ident(&v, id) || (d = sm_problem_dim(p, id)) < 0)
+                    return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: expected a dim of the einsum inside ( )", kv->section, kv->key);
+                fr->dims |= 1u << d;
+                sm__skip_ws(&v);
+                if (*v == ',') { v++; continue; }
+                if (*v == ')') { v++; break; }
+                return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: expected ',' or ')' in the dims of rank %d", kv->section, kv->key, f->nranks);
+            }
+        }
+        for (k = 0; k < 2 && *v == ':'; k++) {
+            char *end;
+            long b;
+            v++;
+            b = strtol(v, &end, 10);
+            if (end == v || b < 0 || b > 64) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: bit width after ':' must be 0..64", kv->section, kv->key);
+            *(k == 0 ? &fr->md_bits : &fr->pl_bits) = (int)b;
+            v = end;
+        }
+        if (*v && !isspace((unsigned char)*v)) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: unexpected '%s'", kv->section, kv->key, v);
+    }
+    if (f->nranks == 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: no ranks", kv->section, kv->key);
+    {   /* only U ranks: uncompressed without metadata, as if no format were given */
+        int k, meta = 0;
+        for (k = 0; k < f->nranks; k++) meta |= f->rank[k].kind != SM_RANK_U;
+        if (!meta) f->nranks = 0;
+    }
+    return SM_OK;
+}
+
+/* [saf]: LEVEL.gate.T | LEVEL.skip.T | LEVEL.skip_spatial.T = tensors;  COMPUTE.gate | COMPUTE.skip = tensors */
+static sm_result sm__parse_saf(const sm__kv *kv, sm_spec *s, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    char key[SM_NAME_LEN * 3], *kind, *target = NULL;
+    sm_saf *f;
+    unsigned cond = 0;
+    const char *v = kv->value;
+    sm__copy(key, sizeof key, kv->key);
+    if (!(kind = strchr(key, '.'))) return sm__fail(err, SM_ERR_UNKNOWN, &kv->loc, "[saf] key '%s' is not LEVEL.gate|skip|skip_spatial.TENSOR or COMPUTE.gate|skip", kv->key);
+    *kind++ = 0;
+    if ((target = strchr(kind, '.'))) *target++ = 0;
+    if (s->nsafs == SM_MAX_SAFS) return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[saf] more than %d SAFs", SM_MAX_SAFS);
+    f = &s->safs[s->nsafs];
+    memset(f, 0, sizeof *f);
+    f->loc = kv->loc;
+    if (!strcmp(kind, "gate")) f->kind = SM_SAF_GATE;
+    else if (!strcmp(kind, "skip")) f->kind = SM_SAF_SKIP;
+    else if (!strcmp(kind, "skip_spatial")) f->kind = SM_SAF_SKIP_SPATIAL;
+    else return sm__fail(err, SM_ERR_UNKNOWN, &kv->loc, "[saf] %s: unknown SAF '%s' (gate, skip, skip_spatial)", kv->key, kind);
+    if (!strcmp(key, s->compute.name)) {
+        if (target || f->kind == SM_SAF_SKIP_SPATIAL) return sm__fail(err, SM_ERR_UNKNOWN, &kv->loc, "[saf] %s: the compute level takes only %s.gate or %s.skip", kv->key, key, key);
+        f->level = s->nlevels;
+        f->target = -1;
+    } else {
+        if ((f->level = sm__level_index(s, key)) < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[saf] %s: no storage or compute level named '%s'", kv->key, key);
+        if (!target || (f->target = sm_problem_tensor(p, target)) < 0)
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[saf] %s: '%s' is not a tensor of the einsum", kv->key, target ? target : "");
+    }
+    for (;;) {
+        char tok[SM_NAME_LEN * 2];
+        size_t n = 0;
+        int t;
+        sm__skip_ws(&v);
+        if (!*v) break;
+        while (*v && !isspace((unsigned char)*v) && *v != ',') { if (n + 1 < sizeof tok) tok[n++] = *v; v++; }
+        if (*v == ',') v++;
+        tok[n] = 0;
+        if ((t = sm_problem_tensor(p, tok)) < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[saf] %s: conditioned on '%s', which is not a tensor of the einsum", kv->key, tok);
+        cond |= 1u << t;
+    }
+    if (!cond) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[saf] %s: no tensor to condition on", kv->key);
+    f->cond = cond;
+    s->nsafs++;
+    return SM_OK;
 }
 
 static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
@@ -817,8 +1178,7 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             s->compute.loc = *loc;
             continue;
         }
-        if (!strncmp(name, "format ", 7) || !strcmp(name, "saf"))
-            return sm__fail(err, SM_ERR_UNSUPPORTED, loc, "[%s] sparse formats and SAFs are not supported by this version (dense engine only)", name);
+        if ((!strncmp(name, "format ", 7) && name[7]) || !strcmp(name, "saf")) continue;
         return sm__fail(err, SM_ERR_UNKNOWN, loc, "unknown section [%s]", name);
     }
     for (i = 0; i < n; i++) {
@@ -875,9 +1235,11 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             else if (!strcmp(k, "clock_ghz")) { if ((r = sm__num(kv, 1e-9, &s->clock_ghz, err)) != SM_OK) return r; }
             else return sm__unknown(kv, err);
         } else if (!strcmp(sec, "density")) {
-            if (sm_problem_tensor(&s->problem, k) < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] '%s' is not a tensor of the einsum", k);
-            if (strcmp(kv->value, "dense") != 0)
-                return sm__fail(err, SM_ERR_UNSUPPORTED, &kv->loc, "[density] %s = %s: density models are not supported by this version (dense engine only)", k, kv->value);
+            if ((r = sm__parse_density(kv, s, err)) != SM_OK) return r;
+        } else if (!strncmp(sec, "format ", 7)) {
+            if ((r = sm__parse_format(kv, s, err)) != SM_OK) return r;
+        } else if (!strcmp(sec, "saf")) {
+            if ((r = sm__parse_saf(kv, s, err)) != SM_OK) return r;
         } else if (!strncmp(sec, "level ", 6)) {
             if ((r = sm__apply_level(&s->levels[sm__level_index(s, sec + 6)], kv, err)) != SM_OK) return r;
         } else if (!strncmp(sec, "compute ", 8)) {
@@ -887,7 +1249,8 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             else if (!strcmp(k, "mac_pj")) r = sm__num(kv, 0, &c->mac_pj, err);
             else if (!strcmp(k, "area_um2")) r = sm__num(kv, 0, &c->area_um2, err);
             else if (!strcmp(k, "word_bits")) { long v; r = sm__int(kv, 1, &v, err); }
-            else if (!strcmp(k, "gated_pj") || !strcmp(k, "skipped_pj")) r = sm__fail(err, SM_ERR_UNSUPPORTED, &kv->loc, "[%s] %s: sparse compute keys are not supported by this version (dense engine only)", sec, k);
+            else if (!strcmp(k, "gated_pj")) r = sm__num(kv, 0, &c->gated_pj, err);
+            else if (!strcmp(k, "skipped_pj")) r = sm__num(kv, 0, &c->skipped_pj, err);
             else r = sm__unknown(kv, err);
             if (r != SM_OK) return r;
         } else if (!strcmp(sec, "mapping")) {
@@ -955,7 +1318,7 @@ static sm_result sm__load(sm__source *src, const char *const *sets, int nsets, s
         else {
             sm__copy(s->path, SM_PATH_LEN, src->file);
             r = sm__interpret(&st, s, err);
-            if (r == SM_OK) *out = s; else free(s);
+            if (r == SM_OK) *out = s; else sm_spec_free(s);
         }
     }
     sm__store_free(&st);
@@ -994,11 +1357,16 @@ SMAPI sm_result sm_spec_load_string(const char *text, const char *name, const ch
     return sm__load(&src, sets, nsets, out, err);
 }
 
-SMAPI void sm_spec_free(sm_spec *spec) { free(spec); }
+SMAPI void sm_spec_free(sm_spec *spec) {
+    int t;
+    if (!spec) return;
+    for (t = 0; t < SM_MAX_TENSORS; t++) free(spec->owned[t]);
+    free(spec);
+}
 
 /*=== [@nest.impl] NEST ANALYSIS ================================================================*/
 /* The mapping flattened into one loop nest, outermost first, unit loops dropped. */
-typedef struct sm__loop { int dim, level, spatial; double f, step, outer; } sm__loop;  /* outer: product of the temporal factors outside */
+typedef struct sm__loop { int dim, level, spatial; double f, step, outer; } sm__loop;  /* spatial: 0 temporal, 1 Y, 2 X; outer: product of the temporal factors outside */
 typedef struct sm__nest {
     int nloops;
     sm__loop loops[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS];
@@ -1139,7 +1507,7 @@ static double sm__deliveries(const sm_problem *p, const sm_tensor *t, unsigned d
     return total;
 }
 
-/*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
+/* ---- the mapping as a nest: resolved instances, flattening, mesh checks ---- */
 /* Resolved instances, mesh_x and name of level l; l == nlevels is the compute level. */
 static long sm__instances(const sm_spec *s, int l) {
     long i = l < s->nlevels ? s->levels[l].instances : s->compute.instances;
@@ -1173,7 +1541,7 @@ static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
                 if (lp->factor == 1) continue;
                 n->loops[n->nloops].dim = lp->dim;
                 n->loops[n->nloops].level = l;
-                n->loops[n->nloops].spatial = k > 0;
+                n->loops[n->nloops].spatial = k;   /* 0 temporal, 1 spatial_y, 2 spatial_x */
                 n->loops[n->nloops].f = (double)lp->factor;
                 n->nloops++;
                 if (k == 0) n->temporal_iters *= (double)lp->factor;
@@ -1196,9 +1564,9 @@ static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
     return SM_OK;
 }
 
-/* Spatial loops at each level within the fanout to the next level (X: mesh_x ratio). */
-static sm_result sm__check_fanout(const sm_spec *s, sm_error *err) {
-    int l, i;
+/* Instances and meshes that nest: each level's instances and mesh_x divide the next inner ones. */
+static sm_result sm__check_mesh(const sm_spec *s, sm_error *err) {
+    int l;
     for (l = 0; l <= s->nlevels; l++)
         if (sm__instances(s, l) % sm__mesh_x(s, l))
             return sm__fail(err, SM_ERR_FANOUT, l < s->nlevels ? &s->levels[l].loc : &s->compute.loc, "[%s %s] mesh_x %ld does not divide its %ld instances",
@@ -1207,18 +1575,799 @@ static sm_result sm__check_fanout(const sm_spec *s, sm_error *err) {
         const sm_level *lv = &s->levels[l];
         long inst = sm__instances(s, l), mx = sm__mesh_x(s, l);
         long ci = sm__instances(s, l + 1), cmx = sm__mesh_x(s, l + 1);
-        const char *cname = sm__level_name(s, l + 1);
-        double fx = 1, fy = 1;
-        long fan, fanx;
         if (ci % inst || cmx % mx)
             return sm__fail(err, SM_ERR_FANOUT, &lv->loc, "[level %s] %ld instances (mesh_x %ld) do not divide the %ld instances (mesh_x %ld) of %s",
-                            lv->name, inst, mx, ci, cmx, cname);
-        fan = ci / inst;
-        fanx = cmx / mx;
-        if (fan % fanx)
-            return sm__fail(err, SM_ERR_FANOUT, &lv->loc, "[level %s] fanout %ld to %s is not a multiple of its X fanout %ld", lv->name, fan, cname, fanx);
+                            lv->name, inst, mx, ci, cmx, sm__level_name(s, l + 1));
+        if ((ci / inst) % (cmx / mx))
+            return sm__fail(err, SM_ERR_FANOUT, &lv->loc, "[level %s] fanout %ld to %s is not a multiple of its X fanout %ld", lv->name, ci / inst, sm__level_name(s, l + 1), cmx / mx);
+    }
+    return SM_OK;
+}
+
+/*=== [@sparse.impl] DENSITY MODELS, FORMATS, SAFS (Sparseloop's statistical analysis) ==========*/
+/* The sparse analysis follows Sparseloop (NVlabs/timeloop, src/sparse-analysis): expected values
+   over density models, with its rounding (floors on removed accesses, ceils on metadata), so the
+   counts match it within an access. Dense is density 1: every stage below is then a no-op. */
+
+/* A tile as the density models see it: its extent along each rank of the tensor. */
+typedef struct sm__box { double e[SM_MAX_RANKS]; double size; int nranks; } sm__box;
+
+static void sm__box_of(const sm_tensor *t, const double *ext, sm__box *b) {
+    int r;
+    b->nranks = t->nranks;
+    b->size = 1;
+    for (r = 0; r < t->nranks; r++) { b->e[r] = sm__rank_overlap(&t->ranks[r], ext, 0); if (b->e[r] < 1) b->e[r] = 1; b->size *= b->e[r]; }
+}
+
+static void sm__box_scalar(int nranks, sm__box *b) {
+    int r;
+    b->nranks = nranks;
+    b->size = 1;
+    for (r = 0; r < nranks; r++) b->e[r] = 1;
+}
+
+/* ln(n!) for whole n >= 0: exact product below 21, Stirling's series above (error < 1e-15). */
+static double sm__lfact(double n) {
+    double x, f = 1, i;
+    if (n < 2) return 0;
+    if (n <= 20) { for (i = 2; i <= n; i++) f *= i; return log(f); }
+    x = n + 1;
+    return (x - 0.5) * log(x) - x + 0.91893853320467274178 + 1 / (12 * x) - 1 / (360 * x * x * x) + 1 / (1260 * x * x * x * x * x);
+}
+static double sm__lchoose(double n, double k) { return sm__lfact(n) - sm__lfact(k) - sm__lfact(n - k); }
+
+/* Hypergeometric P(k of the K marked among N fall in a draw of n). */
+static double sm__hyper(double k, double K, double n, double N) {
+    if (k < 0 || k > K || k > n || n - k > N - K) return 0;
+    if (n == 0 || K == 0 || K == N || n == N) return 1;   /* the only feasible k */
+    return exp(sm__lchoose(K, k) + sm__lchoose(N - K, n - k) - sm__lchoose(N, n));
+}
+
+/* Non-zeros of a mask inside the box [lo, lo + e) (clipped to the tensor). */
+static double sm__mask_count(const sm_density *d, int nr, const double *lo, const double *e) {
+    long stride[SM_MAX_RANKS], s = 1;
+    double total = 0;
+    int r, c;
+    for (r = nr - 1; r >= 0; r--) { stride[r] = s; s *= (long)d->extent[r] + 1; }
+    for (c = 0; c < (1 << nr); c++) {   /* inclusion-exclusion over the box corners */
+        long at = 0;
+        int neg = 0;
+        for (r = 0; r < nr; r++) {
+            double hi = fmin(lo[r] + e[r], d->extent[r]);
+            at += (long)((c >> r & 1) ? lo[r] : hi) * stride[r];
+            neg ^= c >> r & 1;
+        }
+        total += neg ? -(double)d->prefix[at] : (double)d->prefix[at];
+    }
+    return total;
+}
+
+/* Non-zeros of a band |i - j| <= w inside rows [r0, r0+h) x columns [c0, c0+wd). */
+static double sm__band_count(const sm_density *d, double r0, double h, double c0, double wd) {
+    double i, n = 0, r1 = fmin(r0 + h, d->extent[0]), c1 = fmin(c0 + wd, d->extent[1]), w = (double)d->band;
+    for (i = r0; i < r1; i++) n += fmax(0, fmin(c1, i + w + 1) - fmax(c0, i - w));
+    return n;
+}
+
+/* Position-averaged models (banded, mask): call fn for every aligned position of the box. */
+typedef void (*sm__occ_fn)(double k, double p, void *ctx);
+static void sm__positions(const sm_density *d, const sm__box *b, sm__occ_fn fn, void *ctx) {
+    double lo[SM_MAX_RANKS], count = 1;
+    int r;
+    for (r = 0; r < b->nranks; r++) { lo[r] = 0; count *= ceil(d->extent[r] / b->e[r]); }
+    for (;;) {
+        double k = d->kind == SM_DENSITY_MASK ? sm__mask_count(d, b->nranks, lo, b->e) : sm__band_count(d, lo[0], b->e[0], lo[1], b->e[1]);
+        fn(k, 1 / count, ctx);
+        for (r = b->nranks - 1; r >= 0; r--) { lo[r] += b->e[r]; if (lo[r] < d->extent[r]) break; lo[r] = 0; }
+        if (r < 0) break;
+    }
+}
+
+typedef struct sm__acc { double p0, n, mean, lo, hi; } sm__acc;
+static void sm__acc_fn(double k, double p, void *ctx) {
+    sm__acc *a = (sm__acc *)ctx;
+    if (k == 0) a->p0 += p;
+    a->mean += p * k;
+    if (a->n++ == 0 || k < a->lo) a->lo = k;
+    if (a->n == 1 || k > a->hi) a->hi = k;
+}
+
+/* N:M along one rank: probability that one line of the box along that rank is empty, and the
+   least and most non-zeros of one line. Blocks are aligned; a line shorter than a block sees a
+   random window of it. */
+static void sm__nm_line(const sm_density *d, double e, double *p_empty, double *lo, double *hi) {
+    double full = floor(e / d->m), rest = e - full * d->m;
+    *lo = full * d->n + fmax(0, d->n - (d->m - rest)) * (rest > 0);
+    *hi = full * d->n + fmin(rest, (double)d->n);
+    *p_empty = full > 0 && d->n > 0 ? 0 : (d->n == 0 ? 1 : sm__hyper(0, d->n, rest, d->m));
+}
+
+/* The mean density of a tensor (uniform: its ceil(d x size) non-zeros over its size). */
+static double sm__mean_density(const sm_density *d) {
+    return d->kind == SM_DENSITY_DENSE ? 1 : d->kind == SM_DENSITY_UNIFORM ? d->nnz / d->size : d->density;
+}
+
+/* P(a tile of box b holds no non-zero). */
+static double sm__p_empty(const sm_density *d, const sm__box *b) {
+    double x;
+    switch (d->kind) {
+    case SM_DENSITY_UNIFORM: return sm__hyper(0, d->nnz, b->size, d->size);
+    case SM_DENSITY_FIXED:
+        x = b->size * d->density;
+        return floor(x) == 0 ? 1 - (x - floor(x)) : 0;
+    case SM_DENSITY_NM: {
+        double pe, lo, hi, e = b->e[d->rank];
+        sm__nm_line(d, e, &pe, &lo, &hi);
+        return pow(pe, b->size / e);
+    }
+    case SM_DENSITY_BANDED: case SM_DENSITY_MASK: {
+        sm__acc a;
+        memset(&a, 0, sizeof a);
+        sm__positions(d, b, sm__acc_fn, &a);
+        return a.p0;
+    }
+    default: return b->size > 0 ? 0 : 1;
+    }
+}
+
+/* Least and most non-zeros a tile of box b can hold. */
+static void sm__occ_range(const sm_density *d, const sm__box *b, double *lo, double *hi) {
+    double x;
+    switch (d->kind) {
+    case SM_DENSITY_UNIFORM: *lo = fmax(0, b->size + d->nnz - d->size); *hi = fmin(b->size, d->nnz); return;
+    case SM_DENSITY_FIXED: x = b->size * d->density; *lo = floor(x); *hi = ceil(x); return;
+    case SM_DENSITY_NM: {
+        double pe, l1, h1, e = b->e[d->rank];
+        sm__nm_line(d, e, &pe, &l1, &h1);
+        *lo = l1 * b->size / e; *hi = h1 * b->size / e;
+        return;
+    }
+    case SM_DENSITY_BANDED: case SM_DENSITY_MASK: {
+        sm__acc a;
+        memset(&a, 0, sizeof a);
+        sm__positions(d, b, sm__acc_fn, &a);
+        *lo = a.lo; *hi = a.hi;
+        return;
+    }
+    default: *lo = *hi = b->size; return;
+    }
+}
+
+/* Every possible occupancy k of a tile of box b with its probability p (p > 0), each exactly once
+   except for the position-averaged models (banded, mask), which report every tile position. */
+static void sm__occupancies(const sm_density *d, const sm__box *b, sm__occ_fn fn, void *ctx) {
+    double x, f;
+    switch (d->kind) {
+    case SM_DENSITY_UNIFORM: {   /* walk out from the mode with the pmf's ratio recurrence */
+        double K = d->nnz, N = d->size, n = b->size, lo = fmax(0, n + K - N), hi = fmin(n, K);
+        double mode = floor((n + 1) * (K + 1) / (N + 2)), pm, p, k;
+        if (mode < lo) mode = lo;
+        if (mode > hi) mode = hi;
+        pm = sm__hyper(mode, K, n, N);
+        fn(mode, pm, ctx);
+        for (k = mode, p = pm; k < hi;) {
+            p *= (K - k) * (n - k) / ((k + 1) * (N - K - n + k + 1));
+            k++;
+            if (p < 1e-17 * pm) break;
+            fn(k, p, ctx);
+        }
+        for (k = mode, p = pm; k > lo;) {
+            p *= k * (N - K - n + k) / ((K - k + 1) * (n - k + 1));
+            k--;
+            if (p < 1e-17 * pm) break;
+            fn(k, p, ctx);
+        }
+        return;
+    }
+    case SM_DENSITY_FIXED: case SM_DENSITY_NM:   /* floor or ceil of the exact count */
+        x = b->size * d->density;
+        f = floor(x);
+        if (x - f > 0) { fn(f, 1 - (x - f), ctx); fn(f + 1, x - f, ctx); }
+        else fn(f, 1, ctx);
+        return;
+    case SM_DENSITY_BANDED: case SM_DENSITY_MASK: sm__positions(d, b, fn, ctx); return;
+    default: fn(b->size, 1, ctx); return;
+    }
+}
+
+/* P(a sub-tile of size sub is empty, given that its tile of size tile holds k non-zeros). Only
+   i.i.d. non-zeros make the condition informative (hypergeometric); the other models answer
+   unconditionally for a proper sub-tile, as Sparseloop does. */
+static double sm__p_empty_given(const sm_density *d, const sm__box *sub, double tile, double k) {
+    if (d->kind == SM_DENSITY_UNIFORM) return sm__hyper(0, k, sub->size, tile);
+    if (sub->size == tile) return k == 0;   /* the tile itself */
+    return sm__p_empty(d, sub);
+}
+
+/* Largest number of non-empty elements (boxes `elem`) in a fiber of `count` elements of box
+   `fiber`: the elements not empty when the fiber holds its largest occupancy. */
+static double sm__max_nonempty(const sm_density *d, const sm__box *fiber, const sm__box *elem, double count) {
+    double lo, hi;
+    sm__occ_range(d, fiber, &lo, &hi);
+    return ceil(count * (1 - sm__p_empty_given(d, elem, fiber->size, hi)) - 1e-9);
+}
+
+/* ---- formats: ranks bound to loops, metadata occupancy ---- */
+/* One format rank of a tile, bound to the loop nest (index 0 = the innermost rank). */
+typedef struct sm__rk {
+    sm_rank_format kind;
+    int md_bits, pl_bits;
+    double fiber;                  /* coordinates per fiber */
+    sm__box anchor;                /* the tile at this rank's boundary: the next rank up's sub-tile */
+} sm__rk;
+
+/* One tensor at one level during the analysis; counts per instance. */
+typedef struct sm__lt {
+    int parent, child;             /* nearest outer / inner level keeping the tensor (-1: none) */
+    int nranks, compressed;        /* format ranks (0: no metadata) */
+    sm__rk rk[SM_MAX_FORMAT_RANKS];
+    sm__box scalar;                /* the sub-tile under rank 0 (a scalar, or the child's when pre-tiled) */
+    sm__box tile;
+    double shape;                  /* words of the tile */
+    double alg[3];                 /* algorithmic reads, fills, updates */
+    double occ, density;           /* expected non-zeros of the tile, occ / shape */
+    double nonempty;               /* fraction of instances whose tile is not empty */
+    double md[SM_MAX_FORMAT_RANKS][2];          /* expected metadata, payload entries per tile */
+    double fmt[3][SM_MAX_FORMAT_RANKS][2];      /* format entries per action before SAFs */
+} sm__lt;
+
+/* Metadata and payload entries of rank r given the tile's occupancy k (Sparseloop's format
+   models: UOP offsets, CP coordinates, RLE run lengths, B/UB bits). maxfib: fibers of rank r
+   when none is empty; cur: the box of one fiber. */
+static void sm__rank_units(const sm_density *d, const sm__lt *lt, int r, double maxfib, const sm__box *cur, double k, double *md, double *pl) {
+    const sm__rk *rk = &lt->rk[r];
+    const sm__box *next = r > 0 ? &lt->rk[r - 1].anchor : &lt->scalar;
+    double fibers, nnz;
+    *md = *pl = 0;
+    /* A trivial rank (one coordinate) costs nothing, except the innermost: the reference cases
+       (Sparseloop master 4cf6d4c) give a scalar tile in CP or RLE one metadata entry. */
+    if (rk->fiber <= 1 && r > 0) return;
+    fibers = maxfib * (1 - sm__p_empty_given(d, cur, lt->shape, k));
+    nnz = rk->fiber * (1 - sm__p_empty_given(d, next, lt->shape, k));
+    switch (rk->kind) {
+    case SM_RANK_UOP: *pl = maxfib * (rk->fiber + 1); break;
+    case SM_RANK_UB: *md = *pl = maxfib * rk->fiber; break;
+    case SM_RANK_CP: *md = *pl = ceil(nnz - 1e-9) * fibers; break;
+    case SM_RANK_RLE: *md = *pl = nnz * fibers; break;
+    case SM_RANK_B: *md = fibers * rk->fiber; *pl = fibers * ceil(nnz - 1e-9); break;
+    default: break;
+    }
+    if (r == 0) *pl = 0;           /* the innermost rank's payloads are the data */
+}
+
+typedef struct sm__occ_ctx {
+    const sm_density *d;
+    sm__lt *lt;
+    double scale;                  /* 1 / P(non-empty) when empty tiles are not held */
+    int drop_empty;
+} sm__occ_ctx;
+
+static void sm__occ_accumulate(double k, double p, void *vctx) {
+    sm__occ_ctx *c = (sm__occ_ctx *)vctx;
+    sm__lt *lt = c->lt;
+    double maxfib = 1, md, pl;
+    int r;
+    if (c->drop_empty && k == 0) return;
+    p *= c->scale;
+    lt->occ += p * k;
+    for (r = lt->nranks - 1; r >= 0; r--) {
+        const sm__box *cur = r == lt->nranks - 1 ? &lt->tile : &lt->rk[r].anchor;
+        sm__rank_units(c->d, lt, r, maxfib, cur, k, &md, &pl);
+        lt->md[r][0] += p * md;
+        lt->md[r][1] += p * pl;
+        maxfib *= lt->rk[r].fiber;
+    }
+}
+
+/* Expected occupancy and metadata of the tile. A parent that holds metadata sends no empty
+   tiles, so instances whose tile is empty are idle (nonempty < 1) and the expectations are
+   over non-empty tiles. */
+static void sm__expected_occupancy(const sm_density *d, sm__lt *lt, int parent_has_md) {
+    sm__occ_ctx c;
+    double lo, hi;
+    memset(lt->md, 0, sizeof lt->md);
+    lt->occ = 0;
+    lt->nonempty = 1;
+    c.d = d; c.lt = lt; c.scale = 1; c.drop_empty = 0;
+    sm__occ_range(d, &lt->tile, &lo, &hi);
+    if (parent_has_md && lo == 0) {
+        double p0 = sm__p_empty(d, &lt->tile);
+        if (p0 > 0 && p0 < 1) { lt->nonempty = 1 - p0; c.scale = 1 / (1 - p0); c.drop_empty = 1; }
+    }
+    sm__occupancies(d, &lt->tile, sm__occ_accumulate, &c);
+    lt->density = lt->shape > 0 ? lt->occ / lt->shape : 1;
+}
+
+/* Metadata and payload entries of the tile at its largest occupancy, in bits (capacity). */
+static double sm__max_metadata_bits(const sm_density *d, const sm__lt *lt) {
+    double lo, hi, bits = 0, maxfib = 1, md, pl;
+    int r;
+    sm__occ_range(d, &lt->tile, &lo, &hi);
+    for (r = lt->nranks - 1; r >= 0; r--) {
+        sm__rank_units(d, lt, r, maxfib, r == lt->nranks - 1 ? &lt->tile : &lt->rk[r].anchor, hi, &md, &pl);
+        bits += md * lt->rk[r].md_bits + pl * lt->rk[r].pl_bits;
+        maxfib *= lt->rk[r].fiber;
+    }
+    return ceil(bits - 1e-9);
+}
+
+/* The loops a tile's ranks bind to: loops of the level and of the levels it bypasses down to its
+   child, indexing the tensor, innermost first. */
+typedef struct sm__sub { int n; int dim[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; double f[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; int at[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; } sm__sub;
+
+/* Bind the format ranks of tensor t at level l to loops (Sparseloop's rank application, outer to
+   inner or inner to outer, with flattening rules), giving each rank its fiber shape and sub-tile.
+   A compressed tile whose child holds a tile of more than one word is pre-tiled: its inner ranks
+   are the child's. */
+static sm_result sm__bind_ranks(const sm_spec *s, const sm__nest *n, int l, int t, sm__lt *lts, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    const sm_tensor *ten = &p->tensors[t];
+    const sm_format *fm = &s->format[l][t];
+    sm__lt *lt = &lts[l];
+    unsigned tdims = 0;
+    double child_ext[SM_MAX_DIMS], ext[SM_MAX_DIMS];
+    int i, k, r, d, inner = 0, pretile, child = lt->child;
+    sm__sub sub;
+    int nfront = 0, nback = 0, front[SM_MAX_FORMAT_RANKS];
+    double rank_ext[SM_MAX_FORMAT_RANKS][SM_MAX_DIMS];
+    int anchor_at[SM_MAX_FORMAT_RANKS];   /* loop index whose mold is the rank's anchor; -1 scalar */
+    sub.n = 0;
+    lt->nranks = fm->nranks;
+    lt->compressed = 0;
+    sm__box_scalar(ten->nranks, &lt->scalar);
+    if (!fm->nranks) return SM_OK;
+    for (r = 0; r < fm->nranks; r++) {   /* index 0 = innermost */
+        const sm_format_rank *fr = &fm->rank[fm->nranks - 1 - r];
+        sm__rk *rk = &lt->rk[r];
+        rk->kind = fr->kind;
+        rk->md_bits = fr->md_bits >= 0 ? fr->md_bits : fr->kind == SM_RANK_B || fr->kind == SM_RANK_UB ? 1 : s->levels[l].metadata_word_bits;
+        rk->pl_bits = fr->pl_bits >= 0 ? fr->pl_bits : s->levels[l].metadata_word_bits;
+        lt->compressed |= fr->kind == SM_RANK_CP || fr->kind == SM_RANK_B || fr->kind == SM_RANK_RLE;
+        rk->fiber = 1;
+        sm__box_scalar(ten->nranks, &rk->anchor);
+        for (d = 0; d < p->ndims; d++) rank_ext[r][d] = 1;
+        anchor_at[r] = -1;
+    }
+    for (i = 0; i < ten->nranks; i++) for (k = 0; k < ten->ranks[i].nterms; k++) tdims |= 1u << ten->ranks[i].terms[k].dim;
+    pretile = lt->compressed && child >= 0 && lts[child].shape > 1;
+    if (pretile) {
+        const sm__lt *c = &lts[child];
+        int cn = c->nranks ? c->nranks : 1;
+        if (cn > fm->nranks)
+            return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: %d ranks cannot hold the %d ranks of its child level %s (a compressed tile is pre-tiled for its child)",
+                            s->levels[l].name, ten->name, fm->nranks, cn, s->levels[child].name);
+        for (r = 0; c->nranks && c->compressed && r < c->nranks; r++)
+            if (c->rk[r].kind != lt->rk[r].kind)
+                return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: rank %d must match the format of child level %s to be pre-tiled for it",
+                                s->levels[l].name, ten->name, fm->nranks - r, s->levels[child].name);
+        inner = cn;
+        for (r = 0; r < cn; r++) {   /* the inner ranks are the child's */
+            if (c->nranks) { lt->rk[r].fiber = c->rk[r].fiber; lt->rk[r].anchor = c->rk[r].anchor; }
+            else { lt->rk[r].fiber = c->shape; lt->rk[r].anchor = c->tile; }
+            anchor_at[r] = -2;   /* given */
+        }
+        lt->scalar = c->nranks ? c->scalar : lt->scalar;
+    }
+    /* the loops, innermost first */
+    for (i = (child >= 0 ? n->first[child] : n->nloops) - 1; i >= n->first[l]; i--)
+        if (tdims >> n->loops[i].dim & 1u) { sub.dim[sub.n] = n->loops[i].dim; sub.f[sub.n] = n->loops[i].f; sub.at[sub.n] = i; sub.n++; }
+    if (!pretile) {   /* the innermost loop of each dim also spans the child's tile */
+        for (d = 0; d < p->ndims; d++) child_ext[d] = 1;
+        if (child >= 0) for (i = n->first[child]; i < n->nloops; i++) child_ext[n->loops[i].dim] *= n->loops[i].f;
+        for (i = 0; i < sub.n; i++) { sub.f[i] *= child_ext[sub.dim[i]]; child_ext[sub.dim[i]] = 1; }
+    }
+    if (!fm->inner_to_outer) {   /* outermost loop to the outermost rank */
+        int j = sub.n - 1;
+        r = fm->nranks;
+        while (r > inner && j >= 0) {
+            unsigned rule = fm->rank[fm->nranks - r].dims;   /* rank r-1 from the inside */
+            r--;
+            if (rule && !(rule >> sub.dim[j] & 1u)) { nback++; continue; }   /* Sparseloop appends it as the outermost */
+            rank_ext[r][sub.dim[j]] *= sub.f[j];
+            anchor_at[r] = sub.at[j];
+            j--;
+            while (rule && j >= 0 && (rule >> sub.dim[j] & 1u)) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j--; }
+            front[nfront++] = r;
+        }
+        while (r > inner) { r--; anchor_at[r] = sub.n ? sub.at[0] : -1; front[nfront++] = r; }
+        if (j >= 0) return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: the tile has more non-trivial loops than format ranks (%d)", s->levels[l].name, ten->name, fm->nranks);
+        if (nback) {   /* Sparseloop's order quirk: skipped ranks end up outermost */
+            double te[SM_MAX_FORMAT_RANKS][SM_MAX_DIMS];
+            int ta[SM_MAX_FORMAT_RANKS], m = inner, q;
+            memcpy(te, rank_ext, sizeof te);
+            memcpy(ta, anchor_at, sizeof ta);
+            for (q = nfront - 1; q >= 0; q--) { memcpy(rank_ext[m], te[front[q]], sizeof te[0]); anchor_at[m] = ta[front[q]]; m++; }
+            for (q = 0; q < nback; q++) { for (d = 0; d < p->ndims; d++) rank_ext[m][d] = 1; anchor_at[m] = sub.n ? sub.at[0] : -1; m++; }
+        }
+    } else {   /* innermost loop to the innermost free rank */
+        int j = 0;
+        r = inner - 1;
+        while (r < fm->nranks - 1 && j < sub.n) {
+            unsigned rule;
+            r++;
+            rule = fm->rank[fm->nranks - 1 - r].dims;
+            if (rule && !(rule >> sub.dim[j] & 1u)) { anchor_at[r] = -1; continue; }   /* an empty rank */
+            rank_ext[r][sub.dim[j]] *= sub.f[j];
+            anchor_at[r] = sub.at[j];
+            j++;
+            while (rule && j < sub.n && (rule >> sub.dim[j] & 1u)) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j++; }
+        }
+        while (r < fm->nranks - 1) { r++; anchor_at[r] = sub.n ? sub.at[0] : -1; }
+        if (j < sub.n) return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: the tile has more non-trivial loops than format ranks (%d)", s->levels[l].name, ten->name, fm->nranks);
+    }
+    for (r = inner; r < fm->nranks; r++) {
+        sm__box fb;
+        sm__box_of(ten, rank_ext[r], &fb);
+        lt->rk[r].fiber = fb.size;
+        if (anchor_at[r] >= 0) { sm__extents(p, n, anchor_at[r], ext); sm__box_of(ten, ext, &lt->rk[r].anchor); }
+    }
+    return SM_OK;
+}
+/* ---- SAFs: where they act and how often ---- */
+/* The probability that a gating/skipping SAF removes an access of its target at the level that
+   keeps the target (Sparseloop's ComputeIneffectualReadImpact): the chance that the tiles of the
+   conditioning tensors under one target access are all empty. The target access is one tile
+   delivered to the child (the first loop above the child that moves it), or with no child one
+   compute step: the spatial tile of the innermost level, a scalar without one. Spatial loops
+   above it widen the condition tiles; co-iterated dims narrow them back to the target's block. */
+static double sm__saf_prob(const sm_spec *s, const sm__nest *n, const unsigned *dims, int child, const sm_saf *f, int tl) {
+    const sm_problem *p = &s->problem;
+    int T = f->target, ti = -1, i, c, d, scalar = 0, is_spatial, locate_upper;
+    double mold[SM_MAX_DIMS], cond[SM_MAX_DIMS], p_eff = 1;
+    int rel[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS], nrel = 0, tdim = 0;
+    if (child >= 0) {   /* first loop above the child that indexes the target */
+        for (i = n->first[child] - 1; i >= n->first[tl]; i--) if (dims[T] >> n->loops[i].dim & 1u) { ti = i; break; }
+    } else {            /* the innermost level's spatial loops, up to one that indexes the target */
+        int last = s->nlevels - 1, sp = -1;
+        for (i = n->nloops - 1; i >= n->first[last] && n->loops[i].spatial; i--) { sp = i; if (dims[T] >> n->loops[i].dim & 1u) break; }
+        if (sp >= 0) ti = i >= n->first[last] && n->loops[i].spatial ? i : sp;
+        else {
+            scalar = 1;
+            for (i = n->nloops - 1; i >= 0; i--) if (!n->loops[i].spatial) { tdim = n->loops[i].dim; break; }
+        }
+    }
+    if (ti >= 0) { sm__extents(p, n, ti, mold); tdim = n->loops[ti].dim; }
+    else for (d = 0; d < p->ndims; d++) mold[d] = 1;
+    is_spatial = ti >= 0 && n->loops[ti].spatial;
+    for (d = 0; d < p->ndims; d++) cond[d] = mold[d];
+    if (ti >= 0) rel[nrel++] = ti;
+    locate_upper = !is_spatial;
+    for (i = (ti >= 0 ? ti : n->nloops) - 1; i >= n->first[tl]; i--) {
+        const sm__loop *u = &n->loops[i];
+        int non_target = !locate_upper && !u->spatial && child >= 0 && !(dims[T] >> u->dim & 1u);
+        if (u->spatial || non_target) { cond[u->dim] *= u->f; rel[nrel++] = i; }
+        if (is_spatial && !u->spatial && (child < 0 || (dims[T] >> u->dim & 1u))) locate_upper = 1;
+    }
+    for (c = 0; c < p->ntensors; c++) {
+        double cof[SM_MAX_DIMS], agg = 1, tm[SM_MAX_DIMS], cm[SM_MAX_DIMS], gran, scaling;
+        unsigned co = dims[T] & dims[c];
+        int seen = 0, useless = 0, k;
+        sm__box tb, cb;
+        if (!(f->cond >> c & 1u)) continue;
+        for (d = 0; d < p->ndims; d++) { cof[d] = 1; tm[d] = mold[d]; cm[d] = cond[d]; }
+        for (k = 0; !scalar && k < nrel; k++) {
+            const sm__loop *u = &n->loops[rel[k]];
+            if (is_spatial && seen && (dims[c] >> u->dim & 1u)) { useless = 1; break; }
+            if (co >> u->dim & 1u) { cof[u->dim] *= u->f; agg *= u->f; seen = 1; }
+        }
+        if (useless) continue;   /* discordant traversal: the SAF cannot act (as Sparseloop) */
+        sm__box_of(&p->tensors[T], mold, &tb);
+        gran = tb.size;
+        scaling = ceil((double)(s->levels[tl].block_words ? s->levels[tl].block_words : 1) / (gran / agg) - 1e-9);
+        for (d = 0; d < p->ndims; d++)
+            if (cof[d] > 1) {
+                double eff = cof[d] / scaling;
+                tm[d] = ceil(tm[d] / eff - 1e-9);
+                cm[d] = ceil(cm[d] / eff - 1e-9);
+                scaling /= cof[d];
+            }
+        if (scaling > 1) { cm[tdim] *= scaling; tm[tdim] *= scaling; }
+        sm__box_of(&p->tensors[c], cm, &cb);
+        p_eff *= 1 - sm__p_empty(&s->density[c], &cb);
+    }
+    return 1 - p_eff;
+}
+
+/* ---- spatial skipping: fewer utilized instances ---- */
+/* Sparseloop's spatial-skipping analysis (InitializeSpatialInstances, CalculateSpatialOptimization
+   Impact, SummarizeAndPropagateSpatialCapacityReduction), per tensor: the X/Y expansion of every
+   level's instances and the average fraction of them that are busy. Index x: storage level x, or
+   the compute level at x = nlevels. */
+typedef struct sm__spatial {
+    double mx[SM_MAX_LEVELS + 1], my[SM_MAX_LEVELS + 1];   /* max expansion (utilized instances along X, Y) */
+    double avg[SM_MAX_LEVELS + 1];                         /* busy fraction */
+    int reduced[SM_MAX_LEVELS + 1];
+} sm__spatial;
+
+/* The spatial loops of level u fan out to the instances of level u + 1. For each spatial loop
+   over a dim of `cond`, innermost first: the first gives the chance that an instance's tile is
+   empty; each gives how many of its instances can hold a non-empty tile at most. */
+static void sm__spatial_loops(const sm_spec *s, const sm__nest *n, const unsigned *dims, int u, int cond, int target, int child,
+                              double *ratio_busy, double *rx, double *ry) {
+    const sm_problem *p = &s->problem;
+    int i, innermost = 1, tl;
+    *ratio_busy = 1; *rx = 1; *ry = 1;
+    for (i = n->first[u + 1] - 1; i >= n->first[u]; i--) {
+        const sm__loop *lp = &n->loops[i];
+        double mold[SM_MAX_DIMS], fib[SM_MAX_DIMS], num;
+        sm__box eb, fb;
+        int j;
+        if (!lp->spatial || !(dims[cond] >> lp->dim & 1u)) continue;
+        sm__extents(p, n, i + 1, mold);
+        if (target >= 0 && child >= 0 && ((dims[target] & dims[cond]) >> lp->dim & 1u)) {
+            /* co-iterated: the target's spatial tile stays while temporal loops that do not move it run */
+            for (tl = u; tl > 0 && (s->map[tl].bypass >> target & 1u); tl--) {}
+            for (j = n->first[u + 1] - 1; j >= n->first[tl]; j--) {
+                const sm__loop *t2 = &n->loops[j];
+                if (t2->spatial) continue;
+                if (dims[target] >> t2->dim & 1u) break;
+                mold[t2->dim] *= t2->f;
+            }
+        }
+        sm__box_of(&p->tensors[cond], mold, &eb);
+        if (innermost) { *ratio_busy = 1 - sm__p_empty(&s->density[cond], &eb); innermost = 0; }
+        memcpy(fib, mold, sizeof fib);
+        fib[lp->dim] *= lp->f;
+        sm__box_of(&p->tensors[cond], fib, &fb);
+        num = sm__max_nonempty(&s->density[cond], &fb, &eb, lp->f);
+        if (lp->spatial == 2) *rx *= num / lp->f; else *ry *= num / lp->f;
+    }
+}
+/* ---- combining formats and SAFs (Sparseloop's storage-optimization combiner) ---- */
+typedef struct sm__opt {           /* SAFs acting on one tensor at one level */
+    int kind;                      /* 0 none, 1 gate, 2 skip */
+    double p;                      /* probability an access is removed */
+    int spatial;                   /* skip_spatial at this level */
+    double spatial_p;
+} sm__opt;
+
+typedef struct sm__final {         /* one tensor at one level after the combine, per instance */
+    double data[3][3];                          /* [action][class] */
+    double fmt[3][3][SM_MAX_FORMAT_RANKS][2];   /* [action][class][rank][metadata, payload] */
+} sm__final;
+
+/* A SAF acting at level l itself: remove a fraction p of its reads and updates (reads of a
+   read-write tensor round up, as Sparseloop) and of the format entries sent to the child. */
+static void sm__saf_local(sm__final *fi, const sm__lt *lts, int l, int is_output, double p, int cls) {
+    const sm__lt *lt = &lts[l];
+    double dr = is_output ? ceil(fi->data[SM_READ][SM_ACTUAL] * p - 1e-9) : floor(fi->data[SM_READ][SM_ACTUAL] * p + 1e-9);
+    double du = floor(fi->data[SM_UPDATE][SM_ACTUAL] * p + 1e-9);
+    int r, k, nr = lt->child >= 0 ? lts[lt->child].nranks : lt->nranks;
+    fi->data[SM_READ][cls] += dr; fi->data[SM_READ][SM_ACTUAL] -= dr;
+    fi->data[SM_UPDATE][cls] += du; fi->data[SM_UPDATE][SM_ACTUAL] -= du;
+    for (r = 0; r < nr && r < lt->nranks; r++)
+        for (k = 0; k < 2; k++) {
+            double a = floor(fi->fmt[SM_READ][SM_ACTUAL][r][k] * p + 1e-9), b = floor(fi->fmt[SM_UPDATE][SM_ACTUAL][r][k] * p + 1e-9);
+            fi->fmt[SM_READ][cls][r][k] += a; fi->fmt[SM_READ][SM_ACTUAL][r][k] -= a;
+            fi->fmt[SM_UPDATE][cls][r][k] += b; fi->fmt[SM_UPDATE][SM_ACTUAL][r][k] -= b;
+        }
+}
+
+/* Propagate the SAFs of one tensor down the hierarchy: what a SAF removes at level l never
+   reaches the levels below (their accesses vanish, they are not counted as skipped), down to
+   the next level with its own SAF, which then acts on what is left. Returns the fraction of the
+   computes that lose this operand (0 when no SAF reaches the compute level). */
+static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__opt *opt, sm__final *fin, int *reaches_compute) {
+    int L = s->nlevels, l, a, r, k, is_output = s->problem.tensors[t].is_output;
+    int final_[SM_MAX_LEVELS] = {0};
+    double comp_p = 0;
+    *reaches_compute = 0;
+    for (l = 0; l < L; l++) {   /* format elimination: a tile with metadata holds no zeros */
+        sm__final *fi = &fin[l];
+        const sm__lt *lt = &lts[l];
+        memset(fi, 0, sizeof *fi);
+        for (a = 0; a < 3; a++) {
+            double c = lt->alg[a];
+            if (lt->nranks && (a != SM_UPDATE || is_output)) c -= floor(c * (1 - lt->density) + 1e-9);
+            fi->data[a][SM_ACTUAL] = c;
+            for (r = 0; r < lt->nranks; r++) for (k = 0; k < 2; k++) fi->fmt[a][SM_ACTUAL][r][k] = lt->fmt[a][r][k];
+        }
+    }
+    for (l = 0; l < L; l++) {
+        double pl;
+        int imp;
+        if (!opt[l].kind && !opt[l].spatial) continue;
+        pl = opt[l].spatial ? opt[l].spatial_p : opt[l].p;
+        for (imp = l + 1; imp < L; imp++) {
+            sm__final *fi = &fin[imp];
+            for (a = 0; a < 3; a++) fi->data[a][SM_ACTUAL] -= floor(fi->data[a][SM_ACTUAL] * pl + 1e-9);
+            if (lts[imp].nranks && lts[l].nranks == 1)   /* Sparseloop scales rank 0 only, and only then */
+                for (a = 0; a < 2; a++) for (k = 0; k < 2; k++) fi->fmt[a][SM_ACTUAL][0][k] -= floor(fi->fmt[a][SM_ACTUAL][0][k] * pl + 1e-9);
+            if (opt[imp].kind || opt[imp].spatial) {
+                double lp = opt[imp].spatial ? opt[imp].spatial_p : opt[imp].p;
+                final_[imp] = 1;
+                /* Sparseloop finalizes the metadata reads of such a level from its updates */
+                for (r = 0; r < SM_MAX_FORMAT_RANKS; r++) for (k = 0; k < 2; k++) fi->fmt[SM_READ][SM_ACTUAL][r][k] = fi->fmt[SM_UPDATE][SM_ACTUAL][r][k];
+                if (!opt[imp].spatial) sm__saf_local(fi, lts, imp, is_output, pl < 1 ? 1 - (1 - lp) / (1 - pl) : 1, opt[imp].kind == 1 ? SM_GATED : SM_SKIPPED);
+                break;
+            }
+        }
+        if (!final_[l]) {
+            final_[l] = 1;
+            if (!opt[l].spatial) sm__saf_local(&fin[l], lts, l, is_output, pl, opt[l].kind == 1 ? SM_GATED : SM_SKIPPED);
+        }
+        if (imp == L && !is_output) { comp_p = pl; *reaches_compute = 1; }
+    }
+    return comp_p;
+}
+/*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
+/* Sparseloop's correction of vector accesses for small compressed tiles (include/model/buffer.hpp,
+   VectorWidthCoefficientTable): below these tile sizes (in blocks), a block holds on average fewer
+   non-zeros than block x density, so accesses scale by E[ceil(nnz / block)] / (E[nnz] / block). */
+typedef struct sm__vec_ctx { double block, total; } sm__vec_ctx;
+static void sm__vec_fn(double k, double p, void *vctx) { sm__vec_ctx *c = (sm__vec_ctx *)vctx; if (k >= 1) c->total += ceil(k / c->block - 1e-9) * p; }
+static double sm__vector_ratio(const sm_density *d, const sm__lt *lt, double block) {
+    static const double table[5][10] = {
+        { 251, 125, 84, 63, 51, 42, 36, 32, 28, 1 }, { 375, 188, 125, 94, 75, 63, 54, 47, 42, 1 },
+        { 438, 219, 146, 110, 88, 73, 63, 55, 49, 1 }, { 469, 235, 157, 118, 94, 79, 67, 59, 52, 1 },
+        { 485, 243, 162, 122, 97, 81, 70, 61, 52, 1 } };
+    int row = 0, idx;
+    sm__vec_ctx c;
+    if (!lt->compressed || lt->shape <= 0 || block <= 1 || lt->density >= 1) return 1;
+    while (row < 4 && (double)(2 << row) < block) row++;
+    idx = lt->density >= 0.1 ? (int)floor(lt->density / 0.1) - 1 : 0;
+    if (idx < 0) idx = 0;
+    if (idx > 9) idx = 9;
+    if (table[row][idx] <= lt->shape / block) return 1;
+    c.block = block; c.total = 0;
+    sm__occupancies(d, &lt->tile, sm__vec_fn, &c);
+    return lt->occ > 0 ? c.total / (lt->shape * lt->density / block) : 1;
+}
+
+/* Format bits of one action and class: sum over ranks of entries x entry width. */
+static double sm__fmt_bits(const sm__lt *lt, const double (*f)[2]) {
+    double b = 0;
+    int r;
+    for (r = 0; r < lt->nranks; r++) b += f[r][0] * lt->rk[r].md_bits + f[r][1] * lt->rk[r].pl_bits;
+    return b;
+}
+
+/* Sparseloop's compute classification for the operand states exists-non-zero / exists-zero /
+   not-exist (CalculateFineGrainedComputeAccesses2Operand, generalized to n operands): an operand
+   whose SAF reached the compute level conditions the others on its non-empty tiles. */
+static void sm__compute_classes(int nop, const double *dens, const int *has_md, const int *saf, const double *saf_p,
+                                int gate, int skip, double total, double *cls) {
+    double enz[SM_MAX_TENSORS], pz[SM_MAX_TENSORS], pne[SM_MAX_TENSORS], act = 0, gat = 0, skp = 0, non = 0;
+    long st, nst = 1;
+    int i, j;
+    for (i = 0; i < nop; i++) {
+        double d = dens[i];
+        for (j = 0; j < nop; j++) if (j != i && saf[j] && saf_p[j] < 1) d /= 1 - saf_p[j];
+        if (d > 1) d = 1;
+        enz[i] = d;
+        pz[i] = has_md[i] ? 0 : 1 - d;
+        pne[i] = has_md[i] ? 1 - d : 0;
+        nst *= 3;
+    }
+    for (st = 0; st < nst; st++) {
+        double pr = 1;
+        long x = st;
+        int nz = 0, ne = 0;
+        for (i = 0; i < nop; i++, x /= 3) {
+            int state = (int)(x % 3);   /* 0 non-zero, 1 zero, 2 not there */
+            pr *= state == 0 ? enz[i] : state == 1 ? pz[i] : pne[i];
+            nz += state == 1; ne += state == 2;
+        }
+        if (pr == 0) continue;
+        if (ne == nop) non += pr;
+        else if (ne) { if (skip) skp += pr; else if (gate) gat += pr; else act += pr; }
+        else if (nz) { if (gate) gat += pr; else act += pr; }
+        else act += pr;
+    }
+    cls[SM_SKIPPED] = floor(total * skp + 1e-9);
+    cls[SM_GATED] = floor(total * gat + 1e-9);
+    cls[SM_ACTUAL] = total - cls[SM_SKIPPED] - cls[SM_GATED] - floor(total * non + 1e-9);
+    (void)act;
+}
+
+static const char *sm__saf_kind_name(sm_saf_kind k) { return k == SM_SAF_GATE ? "gate" : k == SM_SAF_SKIP ? "skip" : "skip_spatial"; }
+
+/* Spatial skipping (Sparseloop): per tensor, X/Y expansion and busy fraction of every level's
+   instances. Instances whose tile an upper level knows to be empty (it holds metadata) are idle;
+   a skip_spatial SAF gives them other work, so the mapping may fan out beyond the mesh by up to
+   1 / density. Sets opt[][].spatial_p and the compute level's average utilized instances. */
+static sm_result sm__spatial_skip(const sm_spec *s, const sm__nest *n, const unsigned *dims, const unsigned *kept, const double *util,
+                                  sm__spatial *sp, sm__opt (*opt)[SM_MAX_LEVELS], double *comp_avg, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    int L = s->nlevels, t, x, y, u, i;
+    double cx[SM_MAX_TENSORS][SM_MAX_LEVELS + 1], cy[SM_MAX_TENSORS][SM_MAX_LEVELS + 1];   /* expansions the levels were given */
+    for (t = 0; t < p->ntensors; t++) {   /* metadata above a level leaves its instances with empty tiles idle */
+        sm__spatial *z = &sp[t];
+        for (x = 0; x <= L; x++) {
+            z->mx[x] = z->my[x] = z->avg[x] = 1;
+            z->reduced[x] = 0;
+            for (i = 0; i < n->first[x]; i++) { if (n->loops[i].spatial == 2) z->mx[x] *= n->loops[i].f; else if (n->loops[i].spatial) z->my[x] *= n->loops[i].f; }
+            cx[t][x] = z->mx[x]; cy[t][x] = z->my[x];
+        }
+        for (u = L - 1; u >= 0; u--) {
+            int in = u;
+            double busy, rx, ry;
+            while (in > 0 && !(kept[in] >> t & 1u)) in--;
+            if (!(kept[in] >> t & 1u) || !s->format[in][t].nranks) continue;
+            sm__spatial_loops(s, n, dims, u, t, -1, -1, &busy, &rx, &ry);
+            z->mx[u + 1] *= rx; z->my[u + 1] *= ry;
+            z->avg[u + 1] = busy;
+            z->reduced[u + 1] = busy != 1;
+        }
+        for (x = 0; x < L; x++) {
+            double rx = z->mx[x] / cx[t][x], ry = z->my[x] / cy[t][x];
+            int cross = 0;
+            if (rx == 1 && ry == 1) continue;
+            cx[t][x] = z->mx[x]; cy[t][x] = z->my[x];
+            for (y = x + 1; y <= L; y++) {
+                z->mx[y] *= rx; z->my[y] *= ry;
+                if (z->reduced[y]) cross = 1;
+                if (!cross) z->avg[y] *= z->avg[x];
+            }
+        }
+    }
+    for (i = 0; i < s->nsafs; i++) {      /* the skip_spatial SAFs */
+        const sm_saf *f = &s->safs[i];
+        double agg = 1;
+        int ch = -1, cnd;
+        if (f->kind != SM_SAF_SKIP_SPATIAL) continue;
+        u = f->level;
+        for (y = u + 1; y < L && ch < 0; y++) if (kept[y] >> f->target & 1u) ch = y;
+        for (cnd = 0; cnd < p->ntensors; cnd++) {
+            int in = u;
+            double busy, rx, ry;
+            if (!(f->cond >> cnd & 1u)) continue;
+            while (in > 0 && !(kept[in] >> cnd & 1u)) in--;
+            if (!(kept[in] >> cnd & 1u) || !s->format[in][cnd].nranks) continue;   /* no metadata finds its empty tiles */
+            sm__spatial_loops(s, n, dims, u, cnd, f->target, ch, &busy, &rx, &ry);
+            sp[f->target].mx[u + 1] *= rx; sp[f->target].my[u + 1] *= ry;
+            agg *= busy;
+        }
+        sp[f->target].avg[u + 1] = agg;
+        if (opt[f->target][u].kind)
+            return sm__fail(err, SM_ERR_UNSUPPORTED, &f->loc, "[saf] %s.skip_spatial.%s: spatial and temporal gating/skipping of one tensor at one level cannot be combined",
+                            s->levels[u].name, p->tensors[f->target].name);
+        opt[f->target][u].spatial = 1;
+    }
+    *comp_avg = 0;
+    for (t = 0; t < p->ntensors; t++) {   /* propagate each level's reduction inward, up to the next skip_spatial */
+        sm__spatial *z = &sp[t];
+        for (x = 0; x <= L; x++) {
+            double rx = x < L ? z->mx[x] / cx[t][x] : 1, ry = x < L ? z->my[x] / cy[t][x] : 1;
+            int cross = 0;
+            if (x > 0) opt[t][x - 1].spatial_p = 1 - z->avg[x];
+            if (x == L) *comp_avg = fmax(*comp_avg, util[L] * z->avg[L]);
+            if (rx == 1 && ry == 1) continue;
+            for (y = x + 1; y <= L; y++) {
+                if (opt[t][y - 1].spatial) cross = 1;
+                if (!cross) z->avg[y] *= z->avg[x];
+                z->mx[y] *= rx; z->my[y] *= ry;
+            }
+        }
+    }
+    return SM_OK;
+}
+
+/* Within their fanout: the spatial loops at each level, or with spatial skipping the instances
+   they still need (X: mesh_x ratio). */
+static sm_result sm__check_spatial(const sm_spec *s, const sm__spatial *sp, int any_spatial, sm_error *err) {
+    int l, i, t;
+    for (l = 0; l < s->nlevels; l++) {
+        const sm_level *lv = &s->levels[l];
+        long fan = sm__instances(s, l + 1) / sm__instances(s, l), fanx = sm__mesh_x(s, l + 1) / sm__mesh_x(s, l);
+        const char *cname = sm__level_name(s, l + 1);
+        double fx = 1, fy = 1;
         for (i = 0; i < s->map[l].spatial_x.n; i++) fx *= (double)s->map[l].spatial_x.loops[i].factor;
         for (i = 0; i < s->map[l].spatial_y.n; i++) fy *= (double)s->map[l].spatial_y.loops[i].factor;
+        if (any_spatial) {
+            double nx = 0, ny = 0;
+            for (t = 0; t < s->problem.ntensors; t++) {
+                nx = fmax(nx, sp[t].mx[l + 1] / sp[t].mx[l]);
+                ny = fmax(ny, sp[t].my[l + 1] / sp[t].my[l]);
+            }
+            if (nx > (double)fanx + 1e-9)
+                return sm__fail(err, SM_ERR_FANOUT, &s->map[l].spatial_x.loc, "[mapping] %s.spatial_x: factors multiply to %.0f, %.4g instances after spatial skipping, but the X fanout from %s to %s is %ld",
+                                lv->name, fx, nx, lv->name, cname, fanx);
+            if (ny > (double)(fan / fanx) + 1e-9)
+                return sm__fail(err, SM_ERR_FANOUT, &s->map[l].spatial_y.loc, "[mapping] %s.spatial_y: factors multiply to %.0f, %.4g instances after spatial skipping, but the Y fanout from %s to %s is %ld",
+                                lv->name, fy, ny, lv->name, cname, fan / fanx);
+            continue;
+        }
         if (fx > (double)fanx)
             return sm__fail(err, SM_ERR_FANOUT, &s->map[l].spatial_x.loc, "[mapping] %s.spatial_x: factors multiply to %.0f, but the X fanout from %s to %s is %ld",
                             lv->name, fx, lv->name, cname, fanx);
@@ -1229,25 +2378,31 @@ static sm_result sm__check_fanout(const sm_spec *s, sm_error *err) {
     return SM_OK;
 }
 
-/* Energy of one action at one instance: whole vector accesses, priced per block. */
-static double sm__action_pj(double count, double block, double pj) { return ceil(count / block - 1e-9) * block * pj; }
-
 SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     const sm_problem *p = &s->problem;
     sm__nest nest;
     sm__nest *n = &nest;
     sm_result r;
-    int l, t, i, d;
+    int l, t, i, d, a, c, L = s->nlevels, any_spatial = 0, gate_compute = 0, skip_compute = 0;
     double util[SM_MAX_LEVELS + 1] = {0};
     double deliv[SM_MAX_LEVELS + 1][SM_MAX_TENSORS];   /* per instance; [nlevels] = compute */
-    double computes = 1, total_cycles, macs;
+    int child[SM_MAX_LEVELS][SM_MAX_TENSORS], parent[SM_MAX_LEVELS][SM_MAX_TENSORS];
+    unsigned kept[SM_MAX_LEVELS];
+    sm__opt opt[SM_MAX_TENSORS][SM_MAX_LEVELS];
+    sm__spatial sp[SM_MAX_TENSORS];
+    sm__lt lts[SM_MAX_LEVELS];
+    sm__final fin[SM_MAX_LEVELS];
+    double inst[SM_MAX_LEVELS][SM_MAX_TENSORS];          /* average utilized instances */
+    double computes = 1, total_cycles, comp_avg = 0, comp_left, used_words[SM_MAX_LEVELS] = {0}, used_md_bits[SM_MAX_LEVELS] = {0};
+    double op_p[SM_MAX_TENSORS] = {0}, op_d[SM_MAX_TENSORS] = {0}, t_p[SM_MAX_TENSORS] = {0};
+    int op_saf[SM_MAX_TENSORS] = {0}, op_md[SM_MAX_TENSORS] = {0}, t_saf[SM_MAX_TENSORS] = {0}, nop = 0;
     unsigned kept_any = 0, dims[SM_MAX_TENSORS];
     /* clear only what this spec uses: the stats struct is sized for SM_MAX_LEVELS */
     memset(o, 0, offsetof(sm_stats, level));
-    memset(o->level, 0, sizeof o->level[0] * (size_t)(s->nlevels > 0 && s->nlevels <= SM_MAX_LEVELS ? s->nlevels : SM_MAX_LEVELS));
-    o->nlevels = s->nlevels;
+    memset(o->level, 0, sizeof o->level[0] * (size_t)(L > 0 && L <= SM_MAX_LEVELS ? L : SM_MAX_LEVELS));
+    o->nlevels = L;
     o->ntensors = p->ntensors;
-    if (s->nlevels < 1 || s->nlevels > SM_MAX_LEVELS || p->ntensors < 2 || p->ndims < 1)
+    if (L < 1 || L > SM_MAX_LEVELS || p->ntensors < 2 || p->ndims < 1)
         return sm__fail(err, SM_ERR_VALUE, NULL, "%s: spec needs an einsum and at least one storage level", s->path);
     for (d = 0; d < p->ndims; d++) {
         if (p->bounds[d] < 1) return sm__fail(err, SM_ERR_VALUE, &p->bounds_loc, "[problem] bounds: dim %s must be >= 1", p->dims[d]);
@@ -1256,111 +2411,265 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     if (computes > SM__EXACT)
         return sm__fail(err, SM_ERR_OVERFLOW, &p->bounds_loc, "[problem] bounds: %.4g computes exceed 2^53, the largest count held exactly", computes);
     if ((r = sm__build_nest(s, n, err)) != SM_OK) return r;
-    if ((r = sm__check_fanout(s, err)) != SM_OK) return r;
-    for (t = 0; t < p->ntensors; t++) {   /* which dims index each tensor */
+    if ((r = sm__check_mesh(s, err)) != SM_OK) return r;
+    for (t = 0; t < p->ntensors; t++) {   /* which dims index each tensor; is anything sparse */
         int k;
         dims[t] = 0;
         for (i = 0; i < p->tensors[t].nranks; i++)
             for (k = 0; k < p->tensors[t].ranks[i].nterms; k++) dims[t] |= 1u << p->tensors[t].ranks[i].terms[k].dim;
+        if (s->density[t].kind != SM_DENSITY_DENSE) o->sparse = 1;
+        for (l = 0; l < L; l++) if (s->format[l][t].nranks) o->sparse = 1;
     }
+    if (s->nsafs) o->sparse = 1;
 
     util[0] = 1;   /* spatial factors above each level */
-    for (l = 1; l <= s->nlevels; l++) {
+    for (l = 1; l <= L; l++) {
         util[l] = util[l - 1];
         for (i = n->first[l - 1]; i < n->first[l]; i++) if (n->loops[i].spatial) util[l] *= n->loops[i].f;
     }
-    macs = util[s->nlevels];
-    for (l = 0; l < s->nlevels; l++) {
-        o->level[l].kept = ~s->map[l].bypass & ((1u << p->ntensors) - 1);
-        kept_any |= o->level[l].kept;
-        o->level[l].utilized_instances = util[l];
-        o->level[l].is_spatial = o->level[l].kept == 0;
+    for (l = 0; l < L; l++) {
+        kept[l] = o->level[l].kept = ~s->map[l].bypass & ((1u << p->ntensors) - 1);
+        kept_any |= kept[l];
+        o->level[l].is_spatial = kept[l] == 0;
+        o->level[l].utilized_instances = o->level[l].is_spatial ? util[l] : 0;   /* else the most over its tensors */
     }
-    for (t = 0; t < p->ntensors; t++)
+    for (t = 0; t < p->ntensors; t++) {
+        int last = -1;
         if (!(kept_any >> t & 1))
             return sm__fail(err, SM_ERR_MAPPING, &s->mapping_loc, "[mapping] tensor %s is kept by no storage level", p->tensors[t].name);
+        for (l = 0; l < L; l++) {   /* nearest keeping levels */
+            parent[l][t] = child[l][t] = -1;
+            if (!(kept[l] >> t & 1)) continue;
+            parent[l][t] = last;
+            if (last >= 0) child[last][t] = l;
+            last = l;
+        }
+    }
 
     /* tiles, partitions and deliveries */
-    for (l = 0; l < s->nlevels; l++) {
-        const sm_level *lv = &s->levels[l];
-        double ext[SM_MAX_DIMS], pext[SM_MAX_DIMS], used = 0, cap;
+    for (l = 0; l < L; l++) {
+        double ext[SM_MAX_DIMS], pext[SM_MAX_DIMS];
         sm__extents(p, n, n->first[l], ext);
         for (d = 0; d < p->ndims; d++) pext[d] = ext[d];
         for (i = 0; i < n->first[l]; i++) if (!n->loops[i].spatial) pext[n->loops[i].dim] *= n->loops[i].f;
         for (t = 0; t < p->ntensors; t++) {
-            sm_access *a = &o->level[l].t[t];
-            if (!(o->level[l].kept >> t & 1)) continue;
+            sm_access *ac = &o->level[l].t[t];
             double rank_size[SM_MAX_RANKS];
-            a->tile = sm__tile_size(&p->tensors[t], ext, rank_size);
-            a->partition = sm__tile_size(&p->tensors[t], pext, NULL);
-            deliv[l][t] = a->tile < 0 ? -1 : sm__deliveries(p, &p->tensors[t], dims[t], n, n->first[l], ext, a->tile, rank_size);
-            if (a->partition < 0 || deliv[l][t] < 0)
+            if (!(kept[l] >> t & 1)) continue;
+            ac->tile = sm__tile_size(&p->tensors[t], ext, rank_size);
+            ac->partition = sm__tile_size(&p->tensors[t], pext, NULL);
+            deliv[l][t] = ac->tile < 0 ? -1 : sm__deliveries(p, &p->tensors[t], dims[t], n, n->first[l], ext, ac->tile, rank_size);
+            if (ac->partition < 0 || deliv[l][t] < 0)
                 return sm__fail(err, SM_ERR_LIMIT, &p->einsum_loc, "[problem] einsum: an index expression of %s is too irregular to count exactly at level %s",
-                                p->tensors[t].name, lv->name);
-            used += a->tile;
+                                p->tensors[t].name, s->levels[l].name);
         }
-        cap = lv->size > 0 ? floor(lv->size / (lv->multiple_buffering > 0 ? lv->multiple_buffering : 1)) : 0;
-        if (lv->size > 0 && used > cap) {
+    }
+    for (t = 0; t < p->ntensors; t++) deliv[L][t] = n->temporal_iters;
+
+    /* SAFs: where each acts and how often */
+    memset(opt, 0, sizeof opt);
+    for (c = 0; c < 2; c++)   /* gating first, then skipping: of two on one tile the stronger wins */
+        for (i = 0; i < s->nsafs; i++) {
+            const sm_saf *f = &s->safs[i];
+            int tl;
+            double pr;
+            sm__opt *op;
+            if (f->level == L) { gate_compute |= f->kind == SM_SAF_GATE; skip_compute |= f->kind == SM_SAF_SKIP; continue; }
+            if (f->kind == SM_SAF_SKIP_SPATIAL) { any_spatial = 1; continue; }
+            if ((int)f->kind != c) continue;
+            for (tl = f->level; tl >= 0 && !(kept[tl] >> f->target & 1); tl--) {}
+            if (tl < 0) return sm__fail(err, SM_ERR_MAPPING, &f->loc, "[saf] %s.%s.%s: no level at or above %s keeps %s", s->levels[f->level].name,
+                                        sm__saf_kind_name(f->kind), p->tensors[f->target].name, s->levels[f->level].name, p->tensors[f->target].name);
+            pr = sm__saf_prob(s, n, dims, child[tl][f->target], f, tl);
+            op = &opt[f->target][tl];
+            if (!op->kind || op->p < pr) { op->kind = f->kind == SM_SAF_GATE ? 1 : 2; op->p = pr; }
+        }
+    if (any_spatial && (r = sm__spatial_skip(s, n, dims, kept, util, sp, opt, &comp_avg, err)) != SM_OK) return r;
+    if ((r = sm__check_spatial(s, sp, any_spatial, err)) != SM_OK) return r;
+
+    /* per tensor: formats, occupancy, SAFs combined; totals */
+    comp_left = computes;
+    for (t = 0; t < p->ntensors; t++) {
+        const sm_tensor *ten = &p->tensors[t];
+        const sm_density *dm = &s->density[t];
+        int reach;
+        double cp;
+        memset(lts, 0, sizeof(sm__lt) * (size_t)L);
+        for (l = 0; l < L; l++) {   /* algorithmic reads, fills, updates per instance */
+            sm__lt *lt = &lts[l];
+            sm_access *ac = &o->level[l].t[t];
+            int ch = child[l][t] >= 0 ? child[l][t] : L;
+            double distinct = 1, from_child, ext[SM_MAX_DIMS];
+            lt->parent = parent[l][t];
+            lt->child = child[l][t];
+            if (!(kept[l] >> t & 1)) continue;
+            for (i = n->first[l]; i < n->first[ch]; i++)
+                if (n->loops[i].spatial && (dims[t] >> n->loops[i].dim & 1u)) distinct *= n->loops[i].f;
+            from_child = deliv[ch][t] * distinct;
+            if (ten->is_output) {
+                lt->alg[SM_UPDATE] = from_child;
+                lt->alg[SM_READ] = from_child - ac->partition;
+                lt->alg[SM_FILL] = parent[l][t] >= 0 ? deliv[l][t] - ac->partition : 0;
+            } else {
+                lt->alg[SM_READ] = from_child;
+                lt->alg[SM_FILL] = parent[l][t] >= 0 ? deliv[l][t] : 0;
+            }
+            for (a = 0; a < 3; a++)
+                if (lt->alg[a] * util[l] > SM__EXACT)
+                    return sm__fail(err, SM_ERR_OVERFLOW, &p->bounds_loc, "level %s tensor %s: access counts exceed 2^53", s->levels[l].name, ten->name);
+            lt->shape = ac->tile;
+            sm__extents(p, n, n->first[l], ext);
+            sm__box_of(ten, ext, &lt->tile);
+            lt->tile.size = lt->shape;
+        }
+        for (l = L - 1; l >= 0; l--) {   /* formats and occupancy, inner levels first (pre-tiling needs the child's ranks) */
+            sm__lt *lt = &lts[l];
+            if (!(kept[l] >> t & 1)) continue;
+            if ((r = sm__bind_ranks(s, n, l, t, lts, err)) != SM_OK) return r;
+            sm__expected_occupancy(dm, lt, lt->parent >= 0 && s->format[lt->parent][t].nranks);
+            for (a = 0; a < 3; a++) {
+                int rr;
+                for (rr = 0; rr < lt->nranks; rr++) {
+                    lt->fmt[a][rr][0] = lt->shape > 0 ? ceil(lt->md[rr][0] * lt->alg[a] / lt->shape - 1e-9) : 0;
+                    lt->fmt[a][rr][1] = lt->shape > 0 ? ceil(lt->md[rr][1] * lt->alg[a] / lt->shape - 1e-9) : 0;
+                }
+            }
+            /* capacity: compressed tiles take their largest occupancy, metadata its bits */
+            if (lt->compressed) { double lo, hi; sm__occ_range(dm, &lt->tile, &lo, &hi); used_words[l] += hi; }
+            else used_words[l] += lt->shape;
+            if (lt->nranks) used_md_bits[l] += sm__max_metadata_bits(dm, lt);
+            inst[l][t] = any_spatial ? util[l] * sp[t].avg[l] : util[l] * lt->nonempty;
+            o->level[l].t[t].max_instances = any_spatial ? sp[t].mx[l] * sp[t].my[l] : util[l];
+        }
+        cp = sm__combine(s, t, lts, opt[t], fin, &reach);
+        if (reach) { comp_left -= floor(comp_left * cp + 1e-9); t_saf[t] = 1; t_p[t] = floor(cp * 1e6 + 0.5) / 1e6; }
+        for (l = 0; l < L; l++) {   /* (de)compression, then totals */
+            sm__lt *lt = &lts[l];
+            sm_access *ac = &o->level[l].t[t];
+            double w = inst[l][t], mwb = s->levels[l].metadata_word_bits, bits;
+            if (!(kept[l] >> t & 1)) continue;
+            if (!lt->compressed && lt->parent >= 0 && lts[lt->parent].compressed) {
+                const sm_level *lv = &s->levels[l];
+                if (!lv->decompression)
+                    return sm__fail(err, SM_ERR_MAPPING, &lv->loc, "[level %s] holds %s uncompressed but its parent %s holds it compressed: set decompression = 1 (and a format) or compress it here",
+                                    lv->name, ten->name, s->levels[lt->parent].name);
+                if (ten->is_output && !lv->compression)
+                    return sm__fail(err, SM_ERR_MAPPING, &lv->loc, "[level %s] must compress %s for its parent %s: set compression = 1", lv->name, ten->name, s->levels[lt->parent].name);
+                ac->decompressions = fin[l].data[SM_FILL][SM_ACTUAL] * w;
+                if (ten->is_output) ac->compressions = fin[lt->parent].data[SM_UPDATE][SM_ACTUAL] * w;
+            }
+            ac->reads = lt->alg[SM_READ] * w;
+            ac->fills = lt->alg[SM_FILL] * w;
+            ac->updates = lt->alg[SM_UPDATE] * w;
+            ac->has_format = lt->nranks > 0;
+            ac->occupancy = lt->occ;
+            ac->instances = w;
+            for (a = 0; a < 3; a++)
+                for (c = 0; c < 3; c++) {
+                    int rr;
+                    ac->data[a][c] = fin[l].data[a][c] * w;
+                    for (rr = 0; rr < lt->nranks; rr++) { ac->metadata[a][c] += fin[l].fmt[a][c][rr][0] * w; ac->payload[a][c] += fin[l].fmt[a][c][rr][1] * w; }
+                    bits = sm__fmt_bits(lt, (const double (*)[2])fin[l].fmt[a][c]);
+                    ac->metadata_words[a][c] = mwb > 0 ? ceil(bits / mwb - 1e-9) * w : 0;
+                }
+        }
+        /* per-tensor energy needs the tile's statistics: keep what the energy stage uses */
+        for (l = 0; l < L; l++) {
+            const sm_level *lv = &s->levels[l];
+            sm__lt *lt = &lts[l];
+            sm_access *ac = &o->level[l].t[t];
+            double block = (double)(lv->block_words ? lv->block_words : 1), ratio, e = 0, mwb = lv->metadata_word_bits;
+            double wb = (double)(lv->word_bits ? lv->word_bits : (p->word_bits ? p->word_bits : 16));
+            double clusters, share, rd = 0, wr = 0, maxi = ac->max_instances;
+            if (!(kept[l] >> t & 1)) continue;
+            ratio = sm__vector_ratio(dm, lt, block);
+            for (a = 0; a < 3; a++)
+                for (c = 0; c < 3; c++) {
+                    double cnt = fin[l].data[a][c], pj, mpj, bits = sm__fmt_bits(lt, (const double (*)[2])fin[l].fmt[a][c]);
+                    if (c == SM_ACTUAL) { pj = a == SM_READ ? lv->read_pj : a == SM_FILL ? lv->write_pj : (lv->update_pj ? lv->update_pj : lv->write_pj); mpj = lv->metadata_pj[a]; }
+                    else if (c == SM_GATED) { pj = lv->gated_pj[a]; mpj = lv->gated_metadata_pj[a]; }
+                    else { pj = lv->skipped_pj[a] ? lv->skipped_pj[a] : lv->gated_pj[a]; mpj = lv->skipped_metadata_pj[a] ? lv->skipped_metadata_pj[a] : lv->gated_metadata_pj[a]; }
+                    e += ceil(cnt / block - 1e-9) * ratio * block * pj;
+                    if (mwb > 0) e += ceil(bits / mwb - 1e-9) * mpj;
+                    if (c == SM_SKIPPED) continue;   /* skipped accesses take no bandwidth */
+                    if (a == SM_READ) rd += cnt + ceil(bits / wb - 1e-9); else wr += cnt + ceil(bits / wb - 1e-9);
+                }
+            if (!lt->compressed && lt->parent >= 0 && lts[lt->parent].compressed) {
+                e += lv->decompression_pj * fin[l].data[SM_FILL][SM_ACTUAL];
+                if (ten->is_output) e += lv->compression_pj * fin[lt->parent].data[SM_UPDATE][SM_ACTUAL];
+            }
+            clusters = fmin(maxi, floor((double)sm__instances(s, l) / (double)(lv->cluster_size ? lv->cluster_size : 1)));
+            share = clusters >= 1 ? maxi / clusters : 1;
+            ac->energy_pj = e / share * inst[l][t];
+            o->level[l].energy_pj += ac->energy_pj;
+            if (maxi > 0) { rd *= inst[l][t] / maxi; wr *= inst[l][t] / maxi; }   /* idle instances lend their bandwidth */
+            o->level[l].read_per_cycle += rd;
+            o->level[l].write_per_cycle += wr;
+            if (maxi > o->level[l].utilized_instances) o->level[l].utilized_instances = maxi;
+        }
+        if (!ten->is_output) {   /* operand state at the innermost level keeping it */
+            for (l = L - 1; l >= 0 && !(kept[l] >> t & 1); l--) {}
+            op_md[nop] = s->format[l][t].nranks > 0;
+            op_d[nop] = floor(sm__mean_density(dm) * 1e6 + 0.5) / 1e6;
+            op_saf[nop] = t_saf[t];
+            op_p[nop] = t_p[t];
+            nop++;
+        }
+    }
+    for (l = 0; l < L; l++) {   /* capacity */
+        const sm_level *lv = &s->levels[l];
+        double mb = lv->multiple_buffering > 0 ? lv->multiple_buffering : 1, cap = floor(lv->size / mb);
+        if (lv->size > 0 && used_words[l] > cap) {
             char list[256] = "";
             for (t = 0; t < p->ntensors; t++)
-                if (o->level[l].kept >> t & 1) {
+                if (kept[l] >> t & 1) {
                     char one[96];
                     snprintf(one, sizeof one, "%s%s %.0f", list[0] ? ", " : "", p->tensors[t].name, o->level[l].t[t].tile);
                     strncat(list, one, sizeof list - strlen(list) - 1);
                 }
             return sm__fail(err, SM_ERR_CAPACITY, s->map[l].temporal.loc.line ? &s->map[l].temporal.loc : &lv->loc,
                             "level %s: tiles (%s) need %.0f words, capacity is %.0f (size %.0f / multiple_buffering %g)",
-                            lv->name, list, used, cap, lv->size, lv->multiple_buffering > 0 ? lv->multiple_buffering : 1);
+                            lv->name, list, used_words[l], cap, lv->size, mb);
         }
-    }
-    for (t = 0; t < p->ntensors; t++) deliv[s->nlevels][t] = n->temporal_iters;
-
-    /* reads, fills, updates (per instance, then totals) */
-    for (t = 0; t < p->ntensors; t++) {
-        const sm_tensor *ten = &p->tensors[t];
-        int parent = -1;
-        for (l = 0; l < s->nlevels; l++) {
-            sm_access *a = &o->level[l].t[t];
-            int c;
-            double distinct = 1, from_child, reads, fills, updates = 0;
-            if (!(o->level[l].kept >> t & 1)) continue;
-            for (c = l + 1; c < s->nlevels; c++) if (o->level[c].kept >> t & 1) break;
-            for (i = n->first[l]; i < n->first[c]; i++)
-                if (n->loops[i].spatial && (dims[t] >> n->loops[i].dim & 1u)) distinct *= n->loops[i].f;
-            from_child = deliv[c][t] * distinct;
-            if (ten->is_output) {
-                updates = from_child;
-                reads = updates - a->partition;
-                fills = parent >= 0 ? deliv[l][t] - a->partition : 0;
-            } else {
-                reads = from_child;
-                fills = parent >= 0 ? deliv[l][t] : 0;
-            }
-            a->reads = reads * util[l];
-            a->fills = fills * util[l];
-            a->updates = updates * util[l];
-            if (a->reads > SM__EXACT || a->updates > SM__EXACT || a->fills > SM__EXACT)
-                return sm__fail(err, SM_ERR_OVERFLOW, &p->bounds_loc, "level %s tensor %s: access counts exceed 2^53", s->levels[l].name, ten->name);
-            parent = l;
-        }
+        if (lv->metadata_size > 0 && lv->metadata_word_bits > 0 && used_md_bits[l] > floor(lv->metadata_size / mb) * lv->metadata_word_bits)
+            return sm__fail(err, SM_ERR_CAPACITY, s->map[l].temporal.loc.line ? &s->map[l].temporal.loc : &lv->loc,
+                            "level %s: metadata needs %.0f bits, metadata capacity is %.0f (metadata_size %.0f x metadata_word_bits %d / multiple_buffering %g)",
+                            lv->name, used_md_bits[l], floor(lv->metadata_size / mb) * lv->metadata_word_bits, lv->metadata_size, lv->metadata_word_bits, mb);
     }
 
-    /* timing: computes per MAC, throttled by each level's bandwidth */
+    /* computes: Sparseloop's operand states, or a skip model */
     o->computes = computes;
-    o->utilized_macs = macs;
-    o->compute_cycles = n->temporal_iters;
+    sm__compute_classes(nop, op_d, op_md, op_saf, op_p, gate_compute, skip_compute, comp_left, o->compute_class);
+    o->utilized_macs = any_spatial ? comp_avg : util[L];
+    o->compute_cycles = ceil((o->compute_class[SM_ACTUAL] + o->compute_class[SM_GATED]) / o->utilized_macs - 1e-9);
+    if (s->skip_model) {
+        sm_skip_query q;
+        sm_skip_answer ans;
+        memset(&q, 0, sizeof q);
+        q.noperands = nop;
+        for (t = 0, i = 0; t < p->ntensors; t++) if (!p->tensors[t].is_output) { q.density[i] = sm__mean_density(&s->density[t]); q.model[i] = &s->density[t]; i++; }
+        q.computes = computes;
+        q.effectual = o->compute_class[SM_ACTUAL];
+        q.macs_x = q.macs_y = 1;
+        for (i = 0; i < n->nloops; i++) { if (n->loops[i].spatial == 2) q.macs_x *= n->loops[i].f; else if (n->loops[i].spatial) q.macs_y *= n->loops[i].f; }
+        q.dense_cycles = n->temporal_iters;
+        q.cycles = o->compute_cycles;
+        ans.cycles = q.cycles; ans.effectual = q.effectual;
+        if ((r = s->skip_model(&q, s->skip_params, &ans)) != SM_OK) return sm__fail(err, r, &s->compute.loc, "[compute %s] skip model failed", s->compute.name);
+        o->compute_class[SM_SKIPPED] += o->compute_class[SM_ACTUAL] - ans.effectual;
+        o->compute_class[SM_ACTUAL] = ans.effectual;
+        o->compute_cycles = ans.cycles;
+    }
+
+    /* cycles: compute cycles throttled by each level's bandwidth */
     total_cycles = o->compute_cycles;
-    for (l = 0; l < s->nlevels; l++) {
+    for (l = 0; l < L; l++) {
         const sm_level *lv = &s->levels[l];
         sm_level_stats *ls = &o->level[l];
-        double rd = 0, wr = 0, slow = 1;
+        double slow = 1;
         if (ls->is_spatial) continue;
-        for (t = 0; t < p->ntensors; t++) {
-            rd += ls->t[t].reads / util[l];
-            wr += (ls->t[t].fills + ls->t[t].updates) / util[l];
-        }
-        ls->read_per_cycle = rd / o->compute_cycles;
-        ls->write_per_cycle = wr / o->compute_cycles;
+        ls->read_per_cycle /= o->compute_cycles;
+        ls->write_per_cycle /= o->compute_cycles;
         if (lv->read_bw > 0 && ls->read_per_cycle > 0) slow = fmin(slow, lv->read_bw / ls->read_per_cycle);
         if (lv->write_bw > 0 && ls->write_per_cycle > 0) slow = fmin(slow, lv->write_bw / ls->write_per_cycle);
         if (lv->shared_bw > 0 && ls->read_per_cycle + ls->write_per_cycle > 0)
@@ -1370,35 +2679,22 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         if (ls->cycles > total_cycles) total_cycles = ls->cycles;
     }
     o->cycles = total_cycles;
-    o->utilization = o->computes / (o->cycles * (double)sm__instances(s, s->nlevels));
+    o->utilization = o->cycles > 0 ? o->compute_class[SM_ACTUAL] / (o->cycles * (double)sm__instances(s, L)) : 0;
 
-    /* energy and area */
-    for (l = 0; l < s->nlevels; l++) {
+    /* leakage, compute energy, area */
+    for (l = 0; l < L; l++) {
         const sm_level *lv = &s->levels[l];
         sm_level_stats *ls = &o->level[l];
-        double block = (double)(lv->block_words ? lv->block_words : 1);
-        double inst = (double)sm__instances(s, l);
-        double clusters = fmin(util[l], floor(inst / (double)(lv->cluster_size ? lv->cluster_size : 1)));
-        double share = clusters >= 1 ? util[l] / clusters : 1;
-        double upd_pj = lv->update_pj ? lv->update_pj : lv->write_pj;
-        ls->area_um2 = lv->area_um2 * inst;
+        ls->area_um2 = lv->area_um2 * (double)sm__instances(s, l);
         o->area_um2 += ls->area_um2;
         if (ls->is_spatial) continue;
-        for (t = 0; t < p->ntensors; t++) {
-            sm_access *a = &ls->t[t];
-            double e;
-            if (!(ls->kept >> t & 1)) continue;
-            e = sm__action_pj(a->reads / util[l], block, lv->read_pj) + sm__action_pj(a->fills / util[l], block, lv->write_pj) +
-                sm__action_pj(a->updates / util[l], block, upd_pj);
-            a->energy_pj = e / share * util[l];
-            ls->energy_pj += a->energy_pj;
-        }
-        ls->leak_pj = lv->leak_pj * o->cycles * util[l];
+        ls->leak_pj = lv->leak_pj * o->cycles * ls->utilized_instances;
         ls->energy_pj += ls->leak_pj;
         o->energy_pj += ls->energy_pj;
     }
-    o->compute_energy_pj = o->computes * s->compute.mac_pj;
-    o->compute_area_um2 = s->compute.area_um2 * (double)sm__instances(s, s->nlevels);
+    o->compute_energy_pj = o->compute_class[SM_ACTUAL] * s->compute.mac_pj + o->compute_class[SM_GATED] * s->compute.gated_pj +
+                           o->compute_class[SM_SKIPPED] * (s->compute.skipped_pj ? s->compute.skipped_pj : s->compute.gated_pj);
+    o->compute_area_um2 = s->compute.area_um2 * (double)sm__instances(s, L);
     o->area_um2 += o->compute_area_um2;
     o->energy_pj += o->compute_energy_pj;
     return SM_OK;
@@ -1416,6 +2712,28 @@ static void sm__row(FILE *f, const char *lvl, const char *ten, const char *metri
     fprintf(f, "%s\t%s\t%s\t%s\n", lvl, ten, metric, buf);
 }
 
+static const char *const sm__action_names[3] = { "reads", "fills", "updates" };
+static const char *const sm__class_prefix[3] = { "actual_", "gated_", "skipped_" };
+
+/* actual/gated/skipped data words, then metadata and payload entries, per action */
+static void sm__sparse_rows(FILE *f, const char *ln, const char *tn, const sm_access *a) {
+    char m[64];
+    int act, c;
+    for (act = 0; act < 3; act++)
+        for (c = 0; c < 3; c++) {
+            snprintf(m, sizeof m, "%s%s", sm__class_prefix[c], sm__action_names[act]);
+            sm__row(f, ln, tn, m, a->data[act][c], 0);
+        }
+    if (!a->has_format) return;
+    for (act = 0; act < 3; act++)
+        for (c = 0; c < 3; c++) {
+            snprintf(m, sizeof m, "%smetadata_%s", c ? sm__class_prefix[c] : "", sm__action_names[act]);
+            sm__row(f, ln, tn, m, a->metadata[act][c], 0);
+            snprintf(m, sizeof m, "%spayload_%s", c ? sm__class_prefix[c] : "", sm__action_names[act]);
+            sm__row(f, ln, tn, m, a->payload[act][c], 0);
+        }
+}
+
 SMAPI void sm_report_tsv(FILE *f, const sm_spec *s, const sm_stats *st) {
     int l, t;
     for (l = 0; l < st->nlevels; l++) {
@@ -1428,16 +2746,23 @@ SMAPI void sm_report_tsv(FILE *f, const sm_spec *s, const sm_stats *st) {
             sm__row(f, ln, tn, "reads", ls->t[t].reads, 0);
             sm__row(f, ln, tn, "fills", ls->t[t].fills, 0);
             sm__row(f, ln, tn, "updates", ls->t[t].updates, 0);
+            if (st->sparse) sm__sparse_rows(f, ln, tn, &ls->t[t]);
         }
         sm__row(f, ln, "-", "cycles", ls->cycles, 0);
         sm__row(f, ln, "-", "energy_pj", ls->energy_pj, 1);
         if (ls->area_um2 > 0) sm__row(f, ln, "-", "area_um2", ls->area_um2, 1);
     }
     sm__row(f, s->compute.name, "-", "computes", st->computes, 0);
+    if (st->sparse) {
+        sm__row(f, s->compute.name, "-", "actual_computes", st->compute_class[SM_ACTUAL], 0);
+        sm__row(f, s->compute.name, "-", "gated_computes", st->compute_class[SM_GATED], 0);
+        sm__row(f, s->compute.name, "-", "skipped_computes", st->compute_class[SM_SKIPPED], 0);
+    }
     sm__row(f, s->compute.name, "-", "cycles", st->compute_cycles, 0);
     sm__row(f, s->compute.name, "-", "energy_pj", st->compute_energy_pj, 1);
     if (st->compute_area_um2 > 0) sm__row(f, s->compute.name, "-", "area_um2", st->compute_area_um2, 1);
     sm__row(f, "-", "-", "computes", st->computes, 0);
+    if (st->sparse) sm__row(f, "-", "-", "actual_computes", st->compute_class[SM_ACTUAL], 0);
     sm__row(f, "-", "-", "cycles", st->cycles, 0);
     sm__row(f, "-", "-", "utilization", st->utilization, 0);
     sm__row(f, "-", "-", "energy_pj", st->energy_pj, 1);
