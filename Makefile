@@ -1,13 +1,17 @@
-# sparsemodel: make (build), make test, make bench, make figures
+# sparsemodel: make (build), make test, make bench, make figures, make claims
 CC      ?= cc
 WARN    = -std=c99 -Wall -Wextra -pedantic
 CFLAGS  ?= -O2 -g
 CPPFLAGS += -I. -I/usr/include/stb
-LDLIBS  = -linih -lm
+LDLIBS  = -linih -lm -lpthread
 SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer
-DEPS    = /usr/include/stb/stb_ds.h /usr/include/ini.h
 
-all: deps sparsemodel build/figures_reference build/bench_eval
+# Paper programs: examples/paper_NAME.c regenerates one paper's figures and claims table
+# (--figures, --claims, --check); extra unit tests: tests/test_NAME.c. Both are picked up here.
+PAPERS  = $(patsubst examples/paper_%.c,build/paper_%,$(wildcard examples/paper_*.c))
+UNITS   = $(patsubst tests/%.c,build/%,$(wildcard tests/test_*.c))
+
+all: deps sparsemodel build/figures_reference build/bench_eval $(PAPERS)
 
 # Install the Debian packages the build needs, or say exactly what to run.
 deps:
@@ -35,7 +39,7 @@ build/bench_eval: bench/bench_eval.c sparsemodel.h | deps
 	$(CC) $(WARN) -O2 -DNDEBUG $(CPPFLAGS) $< -o $@ $(LDLIBS)
 
 # Tests build with sanitizers and -Werror.
-build/test_unit: tests/test_unit.c sparsemodel.h | deps
+build/test_%: tests/test_%.c sparsemodel.h | deps
 	@mkdir -p build
 	$(CC) $(WARN) -Werror -O1 -g $(SAN) $(CPPFLAGS) $< -o $@ $(LDLIBS)
 
@@ -51,16 +55,20 @@ build/compile_checks: tests/compile_c.c tests/two_tu_a.c tests/two_tu_b.c tests/
 	c++ -std=c++11 -Wall -Wextra -Werror $(CPPFLAGS) -c tests/compile_cpp.cpp -o build/compile_cpp.o
 	@touch $@
 
-test: all build/test_unit build/sparsemodel_san build/compile_checks
+test: all $(UNITS) build/sparsemodel_san build/compile_checks
 	@bash tests/run_tests.sh
 
 bench: build/bench_eval
 	./build/bench_eval
 
-figures: build/figures_reference
+figures: build/figures_reference $(PAPERS)
 	./build/figures_reference
+	@for p in $(PAPERS); do echo "== $$p"; ./$$p --figures || exit 1; done
+
+claims: $(PAPERS)
+	@for p in $(PAPERS); do ./$$p --claims || exit 1; done
 
 clean:
 	rm -rf build sparsemodel
 
-.PHONY: all deps test bench figures clean
+.PHONY: all deps test bench figures claims clean

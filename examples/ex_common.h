@@ -1,13 +1,24 @@
 /* ex_common.h: helpers shared by the example programs (ex_ prefix). Header-only, static.
-   ex_figure_open  creates plots/<dir>/ and opens <name>.tsv for writing
+   ex_figure_open   creates plots/<dir>/ and opens <name>.tsv for writing
    ex_figure_render writes <name>.gp from a gnuplot body and runs gnuplot on it; where gnuplot
-                   is missing it says so and leaves the TSV and script for later. */
+                    is missing it says so and leaves the TSV and script for later.
+   ex_mode_parse    the paper programs' modes: --figures (default: figures, then the claims
+                    table), --claims (claims rows only, nothing else on stdout), --check (one
+                    status line per claim; exit 1 when a claim the paper determines fails)
+   ex_claim         one claims-table row: claim, model, paper, unit, rel_err, source */
 #ifndef EX_COMMON_H
 #define EX_COMMON_H
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <sys/stat.h>
+
+#if defined(__GNUC__)
+#define EX_MAYBE_UNUSED __attribute__((unused))
+#else
+#define EX_MAYBE_UNUSED
+#endif
 
 static int ex_mkdirs(const char *path) {
     char buf[512];
@@ -58,5 +69,39 @@ static int ex_figure_render(const char *base, const char *body) {
     if (system(cmd) != 0) { fprintf(stderr, "gnuplot failed on %s\n", gp); return -1; }
     printf("wrote %s.png\n", base);
     return 0;
+}
+
+/* ---- paper programs: modes and the claims table ---- */
+typedef enum ex_mode { EX_FIGURES = 0, EX_CLAIMS, EX_CHECK } ex_mode;
+typedef struct ex_claims { ex_mode mode; int ok, failed, gaps; } ex_claims;
+
+static EX_MAYBE_UNUSED ex_mode ex_mode_parse(int argc, char **argv) {
+    int i;
+    ex_mode m = EX_FIGURES;
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--claims")) m = EX_CLAIMS;
+        else if (!strcmp(argv[i], "--check")) m = EX_CHECK;
+        else if (!strcmp(argv[i], "--figures")) m = EX_FIGURES;
+        else { fprintf(stderr, "usage: %s [--figures | --claims | --check]\n", argv[0]); exit(2); }
+    }
+    return m;
+}
+
+/* A claim: the model's number against the paper's. tol: relative tolerance (0.10 where the
+   paper's information determines the number, 0.25 where an assumption is needed); determined:
+   a miss fails `make test`, otherwise it is a known gap (explain it in the README). With
+   lower_is_ok / upper bounds use ex_claim_bound. */
+static EX_MAYBE_UNUSED void ex_claim(ex_claims *c, const char *name, double model, double paper, const char *unit, double tol, int determined, const char *source) {
+    double rel = paper != 0 ? (model - paper) / paper : (model == 0 ? 0 : 1);
+    int good = fabs(rel) <= tol + 1e-12;
+    if (good) c->ok++; else if (determined) c->failed++; else c->gaps++;
+    if (c->mode == EX_CHECK) printf("%s\t%s\t%.6g\t%.6g\t%s\t%+.4f\ttol %.2f%s\t%s\n", good ? "ok" : determined ? "FAIL" : "gap", name, model, paper, unit, rel, tol, determined ? "" : " (assumption)", source);
+    else printf("%s\t%.6g\t%.6g\t%s\t%+.4f\t%s\n", name, model, paper, unit, rel, source);
+}
+
+/* End of a paper program: in --check mode the exit status says whether every determined claim held. */
+static EX_MAYBE_UNUSED int ex_claims_done(const ex_claims *c) {
+    if (c->mode == EX_CHECK) fprintf(stderr, "claims: %d ok, %d failed, %d known gaps\n", c->ok, c->failed, c->gaps);
+    return c->mode == EX_CHECK && c->failed ? 1 : 0;
 }
 #endif
