@@ -950,7 +950,7 @@ static sm_result sm__read_mask(const sm__kv *kv, const char *path, sm_density *d
         if (c == '#' && line_start) { while ((c = fgetc(f)) != EOF && c != '\n') {} line_start = 1; continue; }
         line_start = c == '\n';
         if (isspace(c) || c == ',') continue;
-        if (c != '0' && c != '1') { fclose(f); free(ps); return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: mask file '%s' holds '%c' (only 0 and 1)", kv->key, full, c); }
+        if (c != '0' && c != '1') { fclose(f); free(ps); return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: mask file '%s' holds '%c' (only 0 and 1)", kv->key, path, c); }
         if (n < d->size) {   /* element idx goes to grid cell idx + 1 */
             long at = 0;
             for (r = 0; r < nranks; r++) at += (idx[r] + 1) * stride[r];
@@ -960,7 +960,7 @@ static sm_result sm__read_mask(const sm__kv *kv, const char *path, sm_density *d
         n++;
     }
     fclose(f);
-    if (n != d->size) { free(ps); return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: mask file '%s' has %.0f entries, the tensor has %.0f", kv->key, full, n, d->size); }
+    if (n != d->size) { free(ps); return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s: mask file '%s' has %.0f entries, the tensor has %.0f", kv->key, path, n, d->size); }
     for (r = 0; r < nranks; r++) {   /* prefix sums, one rank at a time */
         long i;
         for (i = 0; i < (long)cells; i++) if ((i / stride[r]) % ((long)d->extent[r] + 1) > 0) ps[i] += ps[i - stride[r]];
@@ -2148,14 +2148,15 @@ static void sm__saf_local(sm__final *fi, const sm__lt *lts, int l, int is_output
    the next level with its own SAF, which then acts on what is left. Returns the fraction of the
    computes that lose this operand (0 when no SAF reaches the compute level). */
 static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__opt *opt, sm__final *fin, int *reaches_compute) {
-    int L = s->nlevels, l, a, r, k, is_output = s->problem.tensors[t].is_output;
+    int L = s->nlevels, l, a, c, r, k, is_output = s->problem.tensors[t].is_output;
     int final_[SM_MAX_LEVELS] = {0};
     double comp_p = 0;
     *reaches_compute = 0;
     for (l = 0; l < L; l++) {   /* format elimination: a tile with metadata holds no zeros */
         sm__final *fi = &fin[l];
         const sm__lt *lt = &lts[l];
-        memset(fi, 0, sizeof *fi);
+        memset(fi->data, 0, sizeof fi->data);
+        if (lt->nranks) for (a = 0; a < 3; a++) for (c = 0; c < 3; c++) memset(fi->fmt[a][c], 0, sizeof fi->fmt[a][c][0] * (size_t)lt->nranks);
         for (a = 0; a < 3; a++) {
             double c = lt->alg[a];
             if (lt->nranks && (a != SM_UPDATE || is_output)) c -= floor(c * (1 - lt->density) + 1e-9);
@@ -2177,7 +2178,7 @@ static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__
                 double lp = opt[imp].spatial ? opt[imp].spatial_p : opt[imp].p;
                 final_[imp] = 1;
                 /* Sparseloop finalizes the metadata reads of such a level from its updates */
-                for (r = 0; r < SM_MAX_FORMAT_RANKS; r++) for (k = 0; k < 2; k++) fi->fmt[SM_READ][SM_ACTUAL][r][k] = fi->fmt[SM_UPDATE][SM_ACTUAL][r][k];
+                for (r = 0; r < lts[imp].nranks; r++) for (k = 0; k < 2; k++) fi->fmt[SM_READ][SM_ACTUAL][r][k] = fi->fmt[SM_UPDATE][SM_ACTUAL][r][k];
                 if (!opt[imp].spatial) sm__saf_local(fi, lts, imp, is_output, pl < 1 ? 1 - (1 - lp) / (1 - pl) : 1, opt[imp].kind == 1 ? SM_GATED : SM_SKIPPED);
                 break;
             }
@@ -2399,7 +2400,12 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     unsigned kept_any = 0, dims[SM_MAX_TENSORS];
     /* clear only what this spec uses: the stats struct is sized for SM_MAX_LEVELS */
     memset(o, 0, offsetof(sm_stats, level));
-    memset(o->level, 0, sizeof o->level[0] * (size_t)(L > 0 && L <= SM_MAX_LEVELS ? L : SM_MAX_LEVELS));
+    for (l = 0; l < (L > 0 && L <= SM_MAX_LEVELS ? L : SM_MAX_LEVELS); l++) {   /* and only its tensors */
+        sm_level_stats *ls = &o->level[l];
+        memset(ls, 0, offsetof(sm_level_stats, t));
+        memset(ls->t, 0, sizeof ls->t[0] * (size_t)(p->ntensors > 0 && p->ntensors <= SM_MAX_TENSORS ? p->ntensors : SM_MAX_TENSORS));
+        memset(&ls->read_per_cycle, 0, sizeof *ls - offsetof(sm_level_stats, read_per_cycle));
+    }
     o->nlevels = L;
     o->ntensors = p->ntensors;
     if (L < 1 || L > SM_MAX_LEVELS || p->ntensors < 2 || p->ndims < 1)
@@ -2467,7 +2473,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     for (t = 0; t < p->ntensors; t++) deliv[L][t] = n->temporal_iters;
 
     /* SAFs: where each acts and how often */
-    memset(opt, 0, sizeof opt);
+    memset(opt, 0, sizeof opt[0] * (size_t)p->ntensors);
     for (c = 0; c < 2; c++)   /* gating first, then skipping: of two on one tile the stronger wins */
         for (i = 0; i < s->nsafs; i++) {
             const sm_saf *f = &s->safs[i];
@@ -2494,7 +2500,6 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         const sm_density *dm = &s->density[t];
         int reach;
         double cp;
-        memset(lts, 0, sizeof(sm__lt) * (size_t)L);
         for (l = 0; l < L; l++) {   /* algorithmic reads, fills, updates per instance */
             sm__lt *lt = &lts[l];
             sm_access *ac = &o->level[l].t[t];
@@ -2502,6 +2507,10 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
             double distinct = 1, from_child, ext[SM_MAX_DIMS];
             lt->parent = parent[l][t];
             lt->child = child[l][t];
+            lt->alg[0] = lt->alg[1] = lt->alg[2] = 0;
+            lt->nranks = lt->compressed = 0;
+            lt->density = lt->nonempty = 1;
+            lt->shape = lt->occ = 0;
             if (!(kept[l] >> t & 1)) continue;
             for (i = n->first[l]; i < n->first[ch]; i++)
                 if (n->loops[i].spatial && (dims[t] >> n->loops[i].dim & 1u)) distinct *= n->loops[i].f;
@@ -2518,8 +2527,10 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
                 if (lt->alg[a] * util[l] > SM__EXACT)
                     return sm__fail(err, SM_ERR_OVERFLOW, &p->bounds_loc, "level %s tensor %s: access counts exceed 2^53", s->levels[l].name, ten->name);
             lt->shape = ac->tile;
-            sm__extents(p, n, n->first[l], ext);
-            sm__box_of(ten, ext, &lt->tile);
+            if (dm->kind == SM_DENSITY_NM || dm->kind == SM_DENSITY_BANDED || dm->kind == SM_DENSITY_MASK || s->format[l][t].nranks) {
+                sm__extents(p, n, n->first[l], ext);   /* models that need the tile's geometry */
+                sm__box_of(ten, ext, &lt->tile);
+            } else lt->tile.nranks = ten->nranks;
             lt->tile.size = lt->shape;
         }
         for (l = L - 1; l >= 0; l--) {   /* formats and occupancy, inner levels first (pre-tiling needs the child's ranks) */
@@ -2551,7 +2562,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
             if (!lt->compressed && lt->parent >= 0 && lts[lt->parent].compressed) {
                 const sm_level *lv = &s->levels[l];
                 if (!lv->decompression)
-                    return sm__fail(err, SM_ERR_MAPPING, &lv->loc, "[level %s] holds %s uncompressed but its parent %s holds it compressed: set decompression = 1 (and a format) or compress it here",
+                    return sm__fail(err, SM_ERR_MAPPING, &lv->loc, "[level %s] holds %s uncompressed but its parent %s holds it compressed: set decompression = 1 on it, or give it a compressed format too",
                                     lv->name, ten->name, s->levels[lt->parent].name);
                 if (ten->is_output && !lv->compression)
                     return sm__fail(err, SM_ERR_MAPPING, &lv->loc, "[level %s] must compress %s for its parent %s: set compression = 1", lv->name, ten->name, s->levels[lt->parent].name);
@@ -2568,6 +2579,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
                 for (c = 0; c < 3; c++) {
                     int rr;
                     ac->data[a][c] = fin[l].data[a][c] * w;
+                    if (!lt->nranks) continue;
                     for (rr = 0; rr < lt->nranks; rr++) { ac->metadata[a][c] += fin[l].fmt[a][c][rr][0] * w; ac->payload[a][c] += fin[l].fmt[a][c][rr][1] * w; }
                     bits = sm__fmt_bits(lt, (const double (*)[2])fin[l].fmt[a][c]);
                     ac->metadata_words[a][c] = mwb > 0 ? ceil(bits / mwb - 1e-9) * w : 0;
@@ -2585,7 +2597,8 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
             ratio = sm__vector_ratio(dm, lt, block);
             for (a = 0; a < 3; a++)
                 for (c = 0; c < 3; c++) {
-                    double cnt = fin[l].data[a][c], pj, mpj, bits = sm__fmt_bits(lt, (const double (*)[2])fin[l].fmt[a][c]);
+                    double cnt = fin[l].data[a][c], pj, mpj, bits = lt->nranks ? sm__fmt_bits(lt, (const double (*)[2])fin[l].fmt[a][c]) : 0;
+                    if (cnt == 0 && bits == 0) continue;
                     if (c == SM_ACTUAL) { pj = a == SM_READ ? lv->read_pj : a == SM_FILL ? lv->write_pj : (lv->update_pj ? lv->update_pj : lv->write_pj); mpj = lv->metadata_pj[a]; }
                     else if (c == SM_GATED) { pj = lv->gated_pj[a]; mpj = lv->gated_metadata_pj[a]; }
                     else { pj = lv->skipped_pj[a] ? lv->skipped_pj[a] : lv->gated_pj[a]; mpj = lv->skipped_metadata_pj[a] ? lv->skipped_metadata_pj[a] : lv->gated_metadata_pj[a]; }
@@ -2784,6 +2797,29 @@ SMAPI void sm_report_text(FILE *f, const sm_spec *s, const sm_stats *st) {
             fprintf(f, "%-24s %-10s %16s %16s %16s\n", s->levels[l].name, s->problem.tensors[t].name, a, b, c);
         }
     }
+    if (st->sparse) {   /* what happened to the accesses: actual / gated / skipped, metadata words */
+        fprintf(f, "\n%-24s %-10s %-7s %14s %14s %14s %14s %10s\n", "level", "tensor", "action", "actual", "gated", "skipped", "metadata_wds", "instances");
+        for (l = 0; l < st->nlevels; l++) {
+            const sm_level_stats *ls = &st->level[l];
+            int act;
+            if (ls->is_spatial) continue;
+            for (t = 0; t < st->ntensors; t++) {
+                const sm_access *ac = &ls->t[t];
+                if (!(ls->kept >> t & 1)) continue;
+                for (act = 0; act < 3; act++) {
+                    char d[32];
+                    double alg = act == SM_READ ? ac->reads : act == SM_FILL ? ac->fills : ac->updates;
+                    if (alg == 0) continue;
+                    sm__fmt(a, sizeof a, ac->data[act][SM_ACTUAL]); sm__fmt(b, sizeof b, ac->data[act][SM_GATED]); sm__fmt(c, sizeof c, ac->data[act][SM_SKIPPED]);
+                    sm__fmt(d, sizeof d, ac->metadata_words[act][SM_ACTUAL] + ac->metadata_words[act][SM_GATED]);
+                    fprintf(f, "%-24s %-10s %-7s %14s %14s %14s %14s %10.4g\n", s->levels[l].name, s->problem.tensors[t].name,
+                            act == SM_READ ? "read" : act == SM_FILL ? "fill" : "update", a, b, c, d, ac->instances);
+                }
+            }
+        }
+        sm__fmt(a, sizeof a, st->compute_class[SM_ACTUAL]); sm__fmt(b, sizeof b, st->compute_class[SM_GATED]); sm__fmt(c, sizeof c, st->compute_class[SM_SKIPPED]);
+        fprintf(f, "%-24s %-10s %-7s %14s %14s %14s %14s %10.4g\n", s->compute.name, "-", "compute", a, b, c, "-", st->utilized_macs);
+    }
     fprintf(f, "\n%-24s %12s %8s %10s %18s\n", "level", "cycles", "slowdown", "instances", "energy_pj");
     for (l = 0; l < st->nlevels; l++) {
         const sm_level_stats *ls = &st->level[l];
@@ -2791,8 +2827,10 @@ SMAPI void sm_report_text(FILE *f, const sm_spec *s, const sm_stats *st) {
         fprintf(f, "%-24s %12.0f %8.3f %10.0f %18.2f\n", s->levels[l].name, ls->cycles, ls->slowdown, ls->utilized_instances, ls->energy_pj);
     }
     fprintf(f, "%-24s %12.0f %8s %10.0f %18.2f\n", s->compute.name, st->compute_cycles, "-", st->utilized_macs, st->compute_energy_pj);
-    fprintf(f, "\ncomputes     %.0f\ncycles       %.0f\nutilization  %.4f\nenergy       %.2f pJ (%.3f pJ/compute)\n",
-            st->computes, st->cycles, st->utilization, st->energy_pj, st->energy_pj / st->computes);
+    fprintf(f, "\ncomputes     %.0f", st->computes);
+    if (st->sparse) fprintf(f, " (actual %.0f, gated %.0f, skipped %.0f)", st->compute_class[SM_ACTUAL], st->compute_class[SM_GATED], st->compute_class[SM_SKIPPED]);
+    fprintf(f, "\ncycles       %.0f\nutilization  %.4f\nenergy       %.2f pJ (%.3f pJ/compute)\n",
+            st->cycles, st->utilization, st->energy_pj, st->energy_pj / st->computes);
     if (st->area_um2 > 0) fprintf(f, "area         %.1f um^2\n", st->area_um2);
 }
 
@@ -2827,15 +2865,30 @@ SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
             fprintf(f, "%s", ft ? "" : ", ");
             ft = 0;
             sm__json_str(f, s->problem.tensors[t].name);
-            fprintf(f, ": {\"reads\": %.17g, \"fills\": %.17g, \"updates\": %.17g, \"tile\": %.17g, \"partition\": %.17g, \"energy_pj\": %.17g}",
+            fprintf(f, ": {\"reads\": %.17g, \"fills\": %.17g, \"updates\": %.17g, \"tile\": %.17g, \"partition\": %.17g, \"energy_pj\": %.17g",
                     ls->t[t].reads, ls->t[t].fills, ls->t[t].updates, ls->t[t].tile, ls->t[t].partition, ls->t[t].energy_pj);
+            if (st->sparse) {   /* [action][class] arrays: actions read, fill, update; classes actual, gated, skipped */
+                const sm_access *ac = &ls->t[t];
+                const double (*arr[4])[3];
+                static const char *const names[4] = { "data", "metadata", "payload", "metadata_words" };
+                int k, x, y;
+                arr[0] = ac->data; arr[1] = ac->metadata; arr[2] = ac->payload; arr[3] = ac->metadata_words;
+                fprintf(f, ", \"occupancy\": %.17g, \"instances\": %.17g, \"max_instances\": %.17g, \"decompressions\": %.17g, \"compressions\": %.17g",
+                        ac->occupancy, ac->instances, ac->max_instances, ac->decompressions, ac->compressions);
+                for (k = 0; k < 4; k++) {
+                    fprintf(f, ", \"%s\": [", names[k]);
+                    for (x = 0; x < 3; x++) for (y = 0; y < 3; y++) fprintf(f, "%s%s%.17g%s", y ? "" : (x ? ", " : ""), y ? ", " : "[", arr[k][x][y], y == 2 ? "]" : "");
+                    fprintf(f, "]");
+                }
+            }
+            fprintf(f, "}");
         }
         fprintf(f, "}}");
     }
     fprintf(f, "\n  ],\n  \"compute\": {\"name\": ");
     sm__json_str(f, s->compute.name);
-    fprintf(f, ", \"computes\": %.17g, \"utilized\": %.17g, \"cycles\": %.17g, \"energy_pj\": %.17g},\n",
-            st->computes, st->utilized_macs, st->compute_cycles, st->compute_energy_pj);
+    fprintf(f, ", \"computes\": %.17g, \"actual\": %.17g, \"gated\": %.17g, \"skipped\": %.17g, \"utilized\": %.17g, \"cycles\": %.17g, \"energy_pj\": %.17g},\n",
+            st->computes, st->compute_class[SM_ACTUAL], st->compute_class[SM_GATED], st->compute_class[SM_SKIPPED], st->utilized_macs, st->compute_cycles, st->compute_energy_pj);
     fprintf(f, "  \"cycles\": %.17g,\n  \"utilization\": %.17g,\n  \"energy_pj\": %.17g,\n  \"area_um2\": %.17g\n}\n",
             st->cycles, st->utilization, st->energy_pj, st->area_um2);
 }
