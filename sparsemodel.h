@@ -402,6 +402,12 @@ SMDEF void sm_report_json(FILE *f, const sm_spec *spec, const sm_stats *st);
 /* Largest count a double holds exactly; counts beyond it are reported as overflow. */
 #define SM__EXACT 9007199254740992.0
 
+/* Floor and ceil of an expected count. The counts are rounded the way Sparseloop rounds them;
+   a product that is a whole number in exact arithmetic must not fall to the next integer for
+   a last-bit floating-point error, so the rounding forgives a relative 1e-12. */
+static double sm__floor(double x) { return floor(x + 1e-9 + 1e-12 * fabs(x)); }
+static double sm__ceil(double x) { return ceil(x - 1e-9 - 1e-12 * fabs(x)); }
+
 static void sm__copy(char *dst, size_t cap, const char *src) {
     size_t n = strlen(src);
     if (n >= cap) n = cap - 1;
@@ -1031,7 +1037,7 @@ static sm_result sm__parse_density(const sm__kv *kv, sm_spec *s, sm_error *err) 
         d->density = d->prefix[last] / d->size;
     } else
         return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[density] %s = '%s': expected dense, uniform D, fixed D, nm N:M DIM, banded W or mask PATH", kv->key, kv->value);
-    d->nnz = d->kind == SM_DENSITY_UNIFORM ? ceil(d->density * d->size - 1e-9) : d->density * d->size;
+    d->nnz = d->kind == SM_DENSITY_UNIFORM ? sm__ceil(d->density * d->size) : d->density * d->size;
     return SM_OK;
 }
 
@@ -1620,6 +1626,11 @@ static double sm__lchoose(double n, double k) { return sm__lfact(n) - sm__lfact(
 static double sm__hyper(double k, double K, double n, double N) {
     if (k < 0 || k > K || k > n || n - k > N - K) return 0;
     if (n == 0 || K == 0 || K == N || n == N) return 1;   /* the only feasible k */
+    if (k == 0 && fmin(n, K) <= 4096) {   /* the empty tile, as an exact-as-possible product */
+        double q = 1, m = fmin(n, K), o = fmax(n, K), i;
+        for (i = 0; i < m; i++) q *= (N - o - i) / (N - i);
+        return q;
+    }
     return exp(sm__lchoose(K, k) + sm__lchoose(N - K, n - k) - sm__lchoose(N, n));
 }
 
@@ -1784,7 +1795,7 @@ static double sm__p_empty_given(const sm_density *d, const sm__box *sub, double 
 static double sm__max_nonempty(const sm_density *d, const sm__box *fiber, const sm__box *elem, double count) {
     double lo, hi;
     sm__occ_range(d, fiber, &lo, &hi);
-    return ceil(count * (1 - sm__p_empty_given(d, elem, fiber->size, hi)) - 1e-9);
+    return sm__ceil(count * (1 - sm__p_empty_given(d, elem, fiber->size, hi)));
 }
 
 /* ---- formats: ranks bound to loops, metadata occupancy ---- */
@@ -1827,9 +1838,9 @@ static void sm__rank_units(const sm_density *d, const sm__lt *lt, int r, double 
     switch (rk->kind) {
     case SM_RANK_UOP: *pl = maxfib * (rk->fiber + 1); break;
     case SM_RANK_UB: *md = *pl = maxfib * rk->fiber; break;
-    case SM_RANK_CP: *md = *pl = ceil(nnz - 1e-9) * fibers; break;
+    case SM_RANK_CP: *md = *pl = sm__ceil(nnz) * fibers; break;
     case SM_RANK_RLE: *md = *pl = nnz * fibers; break;
-    case SM_RANK_B: *md = fibers * rk->fiber; *pl = fibers * ceil(nnz - 1e-9); break;
+    case SM_RANK_B: *md = fibers * rk->fiber; *pl = fibers * sm__ceil(nnz); break;
     default: break;
     }
     if (r == 0) *pl = 0;           /* the innermost rank's payloads are the data */
@@ -1888,7 +1899,7 @@ static double sm__max_metadata_bits(const sm_density *d, const sm__lt *lt) {
         bits += md * lt->rk[r].md_bits + pl * lt->rk[r].pl_bits;
         maxfib *= lt->rk[r].fiber;
     }
-    return ceil(bits - 1e-9);
+    return sm__ceil(bits);
 }
 
 /* The loops a tile's ranks bind to: loops of the level and of the levels it bypasses down to its
@@ -2053,12 +2064,12 @@ static double sm__saf_prob(const sm_spec *s, const sm__nest *n, const unsigned *
         if (useless) continue;   /* discordant traversal: the SAF cannot act (as Sparseloop) */
         sm__box_of(&p->tensors[T], mold, &tb);
         gran = tb.size;
-        scaling = ceil((double)(s->levels[tl].block_words ? s->levels[tl].block_words : 1) / (gran / agg) - 1e-9);
+        scaling = sm__ceil((double)(s->levels[tl].block_words ? s->levels[tl].block_words : 1) / (gran / agg));
         for (d = 0; d < p->ndims; d++)
             if (cof[d] > 1) {
                 double eff = cof[d] / scaling;
-                tm[d] = ceil(tm[d] / eff - 1e-9);
-                cm[d] = ceil(cm[d] / eff - 1e-9);
+                tm[d] = sm__ceil(tm[d] / eff);
+                cm[d] = sm__ceil(cm[d] / eff);
                 scaling /= cof[d];
             }
         if (scaling > 1) { cm[tdim] *= scaling; tm[tdim] *= scaling; }
@@ -2130,14 +2141,14 @@ typedef struct sm__final {         /* one tensor at one level after the combine,
    read-write tensor round up, as Sparseloop) and of the format entries sent to the child. */
 static void sm__saf_local(sm__final *fi, const sm__lt *lts, int l, int is_output, double p, int cls) {
     const sm__lt *lt = &lts[l];
-    double dr = is_output ? ceil(fi->data[SM_READ][SM_ACTUAL] * p - 1e-9) : floor(fi->data[SM_READ][SM_ACTUAL] * p + 1e-9);
-    double du = floor(fi->data[SM_UPDATE][SM_ACTUAL] * p + 1e-9);
+    double dr = is_output ? sm__ceil(fi->data[SM_READ][SM_ACTUAL] * p) : sm__floor(fi->data[SM_READ][SM_ACTUAL] * p);
+    double du = sm__floor(fi->data[SM_UPDATE][SM_ACTUAL] * p);
     int r, k, nr = lt->child >= 0 ? lts[lt->child].nranks : lt->nranks;
     fi->data[SM_READ][cls] += dr; fi->data[SM_READ][SM_ACTUAL] -= dr;
     fi->data[SM_UPDATE][cls] += du; fi->data[SM_UPDATE][SM_ACTUAL] -= du;
     for (r = 0; r < nr && r < lt->nranks; r++)
         for (k = 0; k < 2; k++) {
-            double a = floor(fi->fmt[SM_READ][SM_ACTUAL][r][k] * p + 1e-9), b = floor(fi->fmt[SM_UPDATE][SM_ACTUAL][r][k] * p + 1e-9);
+            double a = sm__floor(fi->fmt[SM_READ][SM_ACTUAL][r][k] * p), b = sm__floor(fi->fmt[SM_UPDATE][SM_ACTUAL][r][k] * p);
             fi->fmt[SM_READ][cls][r][k] += a; fi->fmt[SM_READ][SM_ACTUAL][r][k] -= a;
             fi->fmt[SM_UPDATE][cls][r][k] += b; fi->fmt[SM_UPDATE][SM_ACTUAL][r][k] -= b;
         }
@@ -2159,7 +2170,7 @@ static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__
         if (lt->nranks) for (a = 0; a < 3; a++) for (c = 0; c < 3; c++) memset(fi->fmt[a][c], 0, sizeof fi->fmt[a][c][0] * (size_t)lt->nranks);
         for (a = 0; a < 3; a++) {
             double c = lt->alg[a];
-            if (lt->nranks && (a != SM_UPDATE || is_output)) c -= floor(c * (1 - lt->density) + 1e-9);
+            if (lt->nranks && (a != SM_UPDATE || is_output)) c -= sm__floor(c * (1 - lt->density));
             fi->data[a][SM_ACTUAL] = c;
             for (r = 0; r < lt->nranks; r++) for (k = 0; k < 2; k++) fi->fmt[a][SM_ACTUAL][r][k] = lt->fmt[a][r][k];
         }
@@ -2171,9 +2182,9 @@ static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__
         pl = opt[l].spatial ? opt[l].spatial_p : opt[l].p;
         for (imp = l + 1; imp < L; imp++) {
             sm__final *fi = &fin[imp];
-            for (a = 0; a < 3; a++) fi->data[a][SM_ACTUAL] -= floor(fi->data[a][SM_ACTUAL] * pl + 1e-9);
+            for (a = 0; a < 3; a++) fi->data[a][SM_ACTUAL] -= sm__floor(fi->data[a][SM_ACTUAL] * pl);
             if (lts[imp].nranks && lts[l].nranks == 1)   /* Sparseloop scales rank 0 only, and only then */
-                for (a = 0; a < 2; a++) for (k = 0; k < 2; k++) fi->fmt[a][SM_ACTUAL][0][k] -= floor(fi->fmt[a][SM_ACTUAL][0][k] * pl + 1e-9);
+                for (a = 0; a < 2; a++) for (k = 0; k < 2; k++) fi->fmt[a][SM_ACTUAL][0][k] -= sm__floor(fi->fmt[a][SM_ACTUAL][0][k] * pl);
             if (opt[imp].kind || opt[imp].spatial) {
                 double lp = opt[imp].spatial ? opt[imp].spatial_p : opt[imp].p;
                 final_[imp] = 1;
@@ -2196,7 +2207,7 @@ static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__
    VectorWidthCoefficientTable): below these tile sizes (in blocks), a block holds on average fewer
    non-zeros than block x density, so accesses scale by E[ceil(nnz / block)] / (E[nnz] / block). */
 typedef struct sm__vec_ctx { double block, total; } sm__vec_ctx;
-static void sm__vec_fn(double k, double p, void *vctx) { sm__vec_ctx *c = (sm__vec_ctx *)vctx; if (k >= 1) c->total += ceil(k / c->block - 1e-9) * p; }
+static void sm__vec_fn(double k, double p, void *vctx) { sm__vec_ctx *c = (sm__vec_ctx *)vctx; if (k >= 1) c->total += sm__ceil(k / c->block) * p; }
 static double sm__vector_ratio(const sm_density *d, const sm__lt *lt, double block) {
     static const double table[5][10] = {
         { 251, 125, 84, 63, 51, 42, 36, 32, 28, 1 }, { 375, 188, 125, 94, 75, 63, 54, 47, 42, 1 },
@@ -2255,9 +2266,9 @@ static void sm__compute_classes(int nop, const double *dens, const int *has_md, 
         else if (nz) { if (gate) gat += pr; else act += pr; }
         else act += pr;
     }
-    cls[SM_SKIPPED] = floor(total * skp + 1e-9);
-    cls[SM_GATED] = floor(total * gat + 1e-9);
-    cls[SM_ACTUAL] = total - cls[SM_SKIPPED] - cls[SM_GATED] - floor(total * non + 1e-9);
+    cls[SM_SKIPPED] = sm__floor(total * skp);
+    cls[SM_GATED] = sm__floor(total * gat);
+    cls[SM_ACTUAL] = total - cls[SM_SKIPPED] - cls[SM_GATED] - sm__floor(total * non);
     (void)act;
 }
 
@@ -2541,8 +2552,8 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
             for (a = 0; a < 3; a++) {
                 int rr;
                 for (rr = 0; rr < lt->nranks; rr++) {
-                    lt->fmt[a][rr][0] = lt->shape > 0 ? ceil(lt->md[rr][0] * lt->alg[a] / lt->shape - 1e-9) : 0;
-                    lt->fmt[a][rr][1] = lt->shape > 0 ? ceil(lt->md[rr][1] * lt->alg[a] / lt->shape - 1e-9) : 0;
+                    lt->fmt[a][rr][0] = lt->shape > 0 ? sm__ceil(lt->md[rr][0] * lt->alg[a] / lt->shape) : 0;
+                    lt->fmt[a][rr][1] = lt->shape > 0 ? sm__ceil(lt->md[rr][1] * lt->alg[a] / lt->shape) : 0;
                 }
             }
             /* capacity: compressed tiles take their largest occupancy, metadata its bits */
@@ -2553,7 +2564,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
             o->level[l].t[t].max_instances = any_spatial ? sp[t].mx[l] * sp[t].my[l] : util[l];
         }
         cp = sm__combine(s, t, lts, opt[t], fin, &reach);
-        if (reach) { comp_left -= floor(comp_left * cp + 1e-9); t_saf[t] = 1; t_p[t] = floor(cp * 1e6 + 0.5) / 1e6; }
+        if (reach) { comp_left -= sm__floor(comp_left * cp); t_saf[t] = 1; t_p[t] = floor(cp * 1e6 + 0.5) / 1e6; }
         for (l = 0; l < L; l++) {   /* (de)compression, then totals */
             sm__lt *lt = &lts[l];
             sm_access *ac = &o->level[l].t[t];
@@ -2582,7 +2593,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
                     if (!lt->nranks) continue;
                     for (rr = 0; rr < lt->nranks; rr++) { ac->metadata[a][c] += fin[l].fmt[a][c][rr][0] * w; ac->payload[a][c] += fin[l].fmt[a][c][rr][1] * w; }
                     bits = sm__fmt_bits(lt, (const double (*)[2])fin[l].fmt[a][c]);
-                    ac->metadata_words[a][c] = mwb > 0 ? ceil(bits / mwb - 1e-9) * w : 0;
+                    ac->metadata_words[a][c] = mwb > 0 ? sm__ceil(bits / mwb) * w : 0;
                 }
         }
         /* per-tensor energy needs the tile's statistics: keep what the energy stage uses */
@@ -2602,10 +2613,10 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
                     if (c == SM_ACTUAL) { pj = a == SM_READ ? lv->read_pj : a == SM_FILL ? lv->write_pj : (lv->update_pj ? lv->update_pj : lv->write_pj); mpj = lv->metadata_pj[a]; }
                     else if (c == SM_GATED) { pj = lv->gated_pj[a]; mpj = lv->gated_metadata_pj[a]; }
                     else { pj = lv->skipped_pj[a] ? lv->skipped_pj[a] : lv->gated_pj[a]; mpj = lv->skipped_metadata_pj[a] ? lv->skipped_metadata_pj[a] : lv->gated_metadata_pj[a]; }
-                    e += ceil(cnt / block - 1e-9) * ratio * block * pj;
-                    if (mwb > 0) e += ceil(bits / mwb - 1e-9) * mpj;
+                    e += sm__ceil(cnt / block) * ratio * block * pj;
+                    if (mwb > 0) e += sm__ceil(bits / mwb) * mpj;
                     if (c == SM_SKIPPED) continue;   /* skipped accesses take no bandwidth */
-                    if (a == SM_READ) rd += cnt + ceil(bits / wb - 1e-9); else wr += cnt + ceil(bits / wb - 1e-9);
+                    if (a == SM_READ) rd += cnt + sm__ceil(bits / wb); else wr += cnt + sm__ceil(bits / wb);
                 }
             if (!lt->compressed && lt->parent >= 0 && lts[lt->parent].compressed) {
                 e += lv->decompression_pj * fin[l].data[SM_FILL][SM_ACTUAL];
@@ -2654,7 +2665,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     o->computes = computes;
     sm__compute_classes(nop, op_d, op_md, op_saf, op_p, gate_compute, skip_compute, comp_left, o->compute_class);
     o->utilized_macs = any_spatial ? comp_avg : util[L];
-    o->compute_cycles = ceil((o->compute_class[SM_ACTUAL] + o->compute_class[SM_GATED]) / o->utilized_macs - 1e-9);
+    o->compute_cycles = sm__ceil((o->compute_class[SM_ACTUAL] + o->compute_class[SM_GATED]) / o->utilized_macs);
     if (s->skip_model) {
         sm_skip_query q;
         sm_skip_answer ans;
@@ -2688,7 +2699,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         if (lv->shared_bw > 0 && ls->read_per_cycle + ls->write_per_cycle > 0)
             slow = fmin(slow, lv->shared_bw / (ls->read_per_cycle + ls->write_per_cycle));
         ls->slowdown = slow;
-        ls->cycles = slow < 1 ? ceil(o->compute_cycles / slow - 1e-9) : o->compute_cycles;
+        ls->cycles = slow < 1 ? sm__ceil(o->compute_cycles / slow) : o->compute_cycles;
         if (ls->cycles > total_cycles) total_cycles = ls->cycles;
     }
     o->cycles = total_cycles;
