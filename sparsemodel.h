@@ -858,8 +858,8 @@ static sm_result sm__parse_loops(const sm__kv *kv, const sm_problem *p, sm_loop_
     return SM_OK;
 }
 
-static sm_result sm__parse_tensor_set(const sm__kv *kv, const sm_problem *p, unsigned *mask, sm_error *err) {
-    const char *s = kv->value;
+/* A list of tensor names ("A B" or "A, B") as a bit mask; on an unknown name, 0 with it in bad. */
+static int sm__parse_tensor_set(const char *s, const sm_problem *p, unsigned *mask, char *bad, size_t cap) {
     *mask = 0;
     for (;;) {
         char tok[SM_NAME_LEN * 2];
@@ -870,11 +870,10 @@ static sm_result sm__parse_tensor_set(const sm__kv *kv, const sm_problem *p, uns
         while (*s && !isspace((unsigned char)*s) && *s != ',') { if (n + 1 < sizeof tok) tok[n++] = *s; s++; }
         if (*s == ',') s++;
         tok[n] = 0;
-        t = sm_problem_tensor(p, tok);
-        if (t < 0) return sm__fail(err, SM_ERR_MAPPING, &kv->loc, "[mapping] %s: '%s' is not a tensor of the einsum", kv->key, tok);
+        if ((t = sm_problem_tensor(p, tok)) < 0) { sm__copy(bad, cap, tok); return 0; }
         *mask |= 1u << t;
     }
-    return SM_OK;
+    return 1;
 }
 
 static int sm__level_index(const sm_spec *s, const char *name) {
@@ -1115,7 +1114,7 @@ static sm_result sm__parse_format(const sm__kv *kv, sm_spec *s, sm_error *err) {
 /* [saf]: LEVEL.gate.T | LEVEL.skip.T | LEVEL.skip_spatial.T = tensors;  COMPUTE.gate | COMPUTE.skip = tensors */
 static sm_result sm__parse_saf(const sm__kv *kv, sm_spec *s, sm_error *err) {
     const sm_problem *p = &s->problem;
-    char key[SM_NAME_LEN * 3], *kind, *target = NULL;
+    char key[SM_NAME_LEN * 3], *kind, *target = NULL, bad[SM_NAME_LEN * 2];
     sm_saf *f;
     unsigned cond = 0;
     const char *v = kv->value;
@@ -1140,18 +1139,8 @@ static sm_result sm__parse_saf(const sm__kv *kv, sm_spec *s, sm_error *err) {
         if (!target || (f->target = sm_problem_tensor(p, target)) < 0)
             return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[saf] %s: '%s' is not a tensor of the einsum", kv->key, target ? target : "");
     }
-    for (;;) {
-        char tok[SM_NAME_LEN * 2];
-        size_t n = 0;
-        int t;
-        sm__skip_ws(&v);
-        if (!*v) break;
-        while (*v && !isspace((unsigned char)*v) && *v != ',') { if (n + 1 < sizeof tok) tok[n++] = *v; v++; }
-        if (*v == ',') v++;
-        tok[n] = 0;
-        if ((t = sm_problem_tensor(p, tok)) < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[saf] %s: conditioned on '%s', which is not a tensor of the einsum", kv->key, tok);
-        cond |= 1u << t;
-    }
+    if (!sm__parse_tensor_set(v, p, &cond, bad, sizeof bad))
+        return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[saf] %s: conditioned on '%s', which is not a tensor of the einsum", kv->key, bad);
     if (!cond) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[saf] %s: no tensor to condition on", kv->key);
     f->cond = cond;
     s->nsafs++;
@@ -1276,7 +1265,9 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             else if (!strcmp(dot + 1, "spatial_y")) r = sm__parse_loops(kv, &s->problem, &m->spatial_y, err);
             else if (!strcmp(dot + 1, "keep") || !strcmp(dot + 1, "bypass")) {
                 unsigned mask;
-                if ((r = sm__parse_tensor_set(kv, &s->problem, &mask, err)) != SM_OK) return r;
+                char bad[SM_NAME_LEN * 2];
+                if (!sm__parse_tensor_set(kv->value, &s->problem, &mask, bad, sizeof bad))
+                    return sm__fail(err, SM_ERR_MAPPING, &kv->loc, "[mapping] %s: '%s' is not a tensor of the einsum", kv->key, bad);
                 if (m->keep_loc.line) return sm__fail(err, SM_ERR_MAPPING, &kv->loc, "[mapping] %s: give either %s.keep or %s.bypass, not both", k, lname, lname);
                 m->bypass = dot[1] == 'k' ? (~mask & ((1u << s->problem.ntensors) - 1)) : mask;
                 m->keep_loc = kv->loc;
