@@ -384,6 +384,9 @@ SMDEF void sm_report_json(FILE *f, const sm_spec *spec, const sm_stats *st);
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/stat.h>
+#endif
 
 #define STBDS_NO_SHORT_NAMES
 #ifndef SM_NO_STB_DS_IMPLEMENTATION
@@ -405,8 +408,12 @@ SMDEF void sm_report_json(FILE *f, const sm_spec *spec, const sm_stats *st);
 /* Floor and ceil of an expected count. The counts are rounded the way Sparseloop rounds them;
    a product that is a whole number in exact arithmetic must not fall to the next integer for
    a last-bit floating-point error, so the rounding forgives a relative 1e-12. */
-static double sm__floor(double x) { return floor(x + 1e-9 + 1e-12 * fabs(x)); }
-static double sm__ceil(double x) { return ceil(x - 1e-9 - 1e-12 * fabs(x)); }
+static double sm__snap(double x) {   /* x, or the whole number it differs from by rounding error only */
+    double r = floor(x + 0.5);
+    return fabs(x - r) <= fmin(0.25, 1e-9 + 1e-12 * fabs(x)) ? r : x;
+}
+static double sm__floor(double x) { return floor(sm__snap(x)); }
+static double sm__ceil(double x) { return ceil(sm__snap(x)); }
 
 static void sm__copy(char *dst, size_t cap, const char *src) {
     size_t n = strlen(src);
@@ -595,6 +602,17 @@ static char *sm__strdup(const char *s) {
     return d;
 }
 
+/* Open a file the spec names, refusing what is not a regular file (a FIFO or a device such as
+   /dev/zero would block or never end). */
+static FILE *sm__open_regular(const char *path) {
+#if defined(__unix__) || defined(__APPLE__)
+    struct stat st;
+    if (stat(path, &st) != 0) return NULL;
+    if (!S_ISREG(st.st_mode)) { errno = EINVAL; return NULL; }
+#endif
+    return fopen(path, "r");
+}
+
 static void sm__loc_set(sm_loc *l, const char *file, int line) {
     sm__copy(l->file, SM_PATH_LEN, file);
     l->line = line;
@@ -676,7 +694,7 @@ static char *sm__reader(char *str, int num, void *stream) {
         else c = *src->text ? (unsigned char)*src->text++ : EOF;
         if (c == EOF) { if (n == 0) return NULL; break; }
         if (c == '\n') break;
-        if (n + 1 < sizeof line) line[n++] = (char)c; else too_long = 1;
+        if (n + 1 < sizeof line) line[n++] = (char)c; else { too_long = 1; break; }   /* do not read an endless line */
     }
     line[n] = 0;
     src->line++;
@@ -746,8 +764,8 @@ static int sm__handler(void *user, const char *section, const char *name, const 
                 return 0;
             }
         memset(&sub, 0, sizeof sub);
-        sub.f = fopen(path, "r");
-        if (!sub.f) { sm__fail(st->err, SM_ERR_IO, &loc, "include: cannot open '%s'", path); st->failed = 1; return 0; }
+        sub.f = sm__open_regular(path);
+        if (!sub.f) { sm__fail(st->err, SM_ERR_IO, &loc, "include: cannot open '%s': %s", path, errno == EINVAL ? "not a regular file" : strerror(errno)); st->failed = 1; return 0; }
         dir = sm__strdup(path);
         slash = strrchr(dir, '/');
         if (slash) *slash = 0; else dir[0] = 0;
@@ -949,7 +967,7 @@ static sm_result sm__read_mask(const sm__kv *kv, const char *path, sm_density *d
     else snprintf(full, sizeof full, "%s", path);
     for (r = nranks - 1; r >= 0; r--) { stride[r] = (long)cells; cells *= d->extent[r] + 1; idx[r] = 0; }
     if (cells > 2e8) return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[density] %s: a mask of %.4g elements is too large (limit 2e8)", kv->key, d->size);
-    if (!(f = fopen(full, "r"))) return sm__fail(err, SM_ERR_IO, &kv->loc, "[density] %s: cannot read mask file '%s': %s", kv->key, full, strerror(errno));
+    if (!(f = sm__open_regular(full))) return sm__fail(err, SM_ERR_IO, &kv->loc, "[density] %s: cannot read mask file '%s': %s", kv->key, full, strerror(errno));
     if (!(ps = (unsigned *)calloc((size_t)cells, sizeof *ps))) { fclose(f); return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[density] %s: out of memory", kv->key); }
     while ((c = fgetc(f)) != EOF) {
         if (c == '#' && line_start) { while ((c = fgetc(f)) != EOF && c != '\n') {} line_start = 1; continue; }
@@ -2181,7 +2199,9 @@ static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__
                 final_[imp] = 1;
                 /* Sparseloop finalizes the metadata reads of such a level from its updates */
                 for (r = 0; r < lts[imp].nranks; r++) for (k = 0; k < 2; k++) fi->fmt[SM_READ][SM_ACTUAL][r][k] = fi->fmt[SM_UPDATE][SM_ACTUAL][r][k];
-                if (!opt[imp].spatial) sm__saf_local(fi, lts, imp, is_output, pl < 1 ? 1 - (1 - lp) / (1 - pl) : 1, opt[imp].kind == 1 ? SM_GATED : SM_SKIPPED);
+                /* what is left of its own SAF after the upper one (never negative: a weaker local
+                   SAF than the one above adds nothing) */
+                if (!opt[imp].spatial) sm__saf_local(fi, lts, imp, is_output, pl < 1 ? fmax(0, 1 - (1 - lp) / (1 - pl)) : 1, opt[imp].kind == 1 ? SM_GATED : SM_SKIPPED);
                 break;
             }
         }
@@ -2551,8 +2571,8 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
             if (lt->compressed) { double lo, hi; sm__occ_range(dm, &lt->tile, &lo, &hi); used_words[l] += hi; }
             else used_words[l] += lt->shape;
             if (lt->nranks) used_md_bits[l] += sm__max_metadata_bits(dm, lt);
-            inst[l][t] = any_spatial ? util[l] * sp[t].avg[l] : util[l] * lt->nonempty;
             o->level[l].t[t].max_instances = any_spatial ? sp[t].mx[l] * sp[t].my[l] : util[l];
+            inst[l][t] = any_spatial ? fmin(util[l] * sp[t].avg[l], o->level[l].t[t].max_instances) : util[l] * lt->nonempty;
         }
         cp = sm__combine(s, t, lts, opt[t], fin, &reach);
         if (reach) { comp_left -= sm__floor(comp_left * cp); t_saf[t] = 1; t_p[t] = floor(cp * 1e6 + 0.5) / 1e6; }
@@ -2678,19 +2698,18 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
 
     /* cycles: compute cycles throttled by each level's bandwidth */
     total_cycles = o->compute_cycles;
-    for (l = 0; l < L; l++) {
+    for (l = 0; l < L; l++) {   /* a level takes as long as moving its words at its bandwidths, at least */
         const sm_level *lv = &s->levels[l];
         sm_level_stats *ls = &o->level[l];
-        double slow = 1;
+        double rd = ls->read_per_cycle, wr = ls->write_per_cycle, cyc = o->compute_cycles;   /* words per instance so far */
         if (ls->is_spatial) continue;
-        ls->read_per_cycle /= o->compute_cycles;
-        ls->write_per_cycle /= o->compute_cycles;
-        if (lv->read_bw > 0 && ls->read_per_cycle > 0) slow = fmin(slow, lv->read_bw / ls->read_per_cycle);
-        if (lv->write_bw > 0 && ls->write_per_cycle > 0) slow = fmin(slow, lv->write_bw / ls->write_per_cycle);
-        if (lv->shared_bw > 0 && ls->read_per_cycle + ls->write_per_cycle > 0)
-            slow = fmin(slow, lv->shared_bw / (ls->read_per_cycle + ls->write_per_cycle));
-        ls->slowdown = slow;
-        ls->cycles = slow < 1 ? sm__ceil(o->compute_cycles / slow) : o->compute_cycles;
+        if (lv->read_bw > 0) cyc = fmax(cyc, sm__ceil(rd / lv->read_bw));
+        if (lv->write_bw > 0) cyc = fmax(cyc, sm__ceil(wr / lv->write_bw));
+        if (lv->shared_bw > 0) cyc = fmax(cyc, sm__ceil((rd + wr) / lv->shared_bw));
+        ls->cycles = cyc;
+        ls->slowdown = cyc > 0 ? o->compute_cycles / cyc : 1;
+        ls->read_per_cycle = o->compute_cycles > 0 ? rd / o->compute_cycles : 0;
+        ls->write_per_cycle = o->compute_cycles > 0 ? wr / o->compute_cycles : 0;
         if (ls->cycles > total_cycles) total_cycles = ls->cycles;
     }
     o->cycles = total_cycles;
@@ -2717,6 +2736,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
 
 /*=== [@report.impl] TEXT, TSV AND JSON =========================================================*/
 static void sm__fmt(char *buf, size_t cap, double v) {
+    if (v == 0) v = 0;   /* no "-0" */
     if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, cap, "%.0f", v);
     else snprintf(buf, cap, "%.10g", v);
 }
