@@ -68,7 +68,22 @@ figures: build/figures_reference $(PAPERS)
 claims: $(PAPERS)
 	@for p in $(PAPERS); do ./$$p --claims || exit 1; done
 
+# Fuzzing (issue 13): libFuzzer targets built with clang; FUZZ_SECONDS per target (default 60).
+FUZZERS = $(patsubst tests/fuzz/fuzz_%.c,build/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+build/fuzz_%: tests/fuzz/fuzz_%.c sparsemodel.h tests/gen_spec.h | deps
+	@mkdir -p build
+	@command -v clang >/dev/null && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || \
+	  { echo "fuzzing needs clang and libFuzzer: run  sudo apt-get install -y clang libclang-rt-14-dev"; exit 1; }
+	clang -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(CPPFLAGS) $< -o $@ $(LDLIBS)
+
+fuzz: $(FUZZERS)
+	@bash tests/fuzz/run.sh
+
+# Valgrind over the CLI runs of the test suite (reference cases, specs, bad specs), unsanitized build.
+memcheck: sparsemodel
+	@bash tests/memcheck.sh
+
 clean:
 	rm -rf build sparsemodel
 
-.PHONY: all deps test bench figures claims clean
+.PHONY: all deps test bench figures claims fuzz memcheck clean

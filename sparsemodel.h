@@ -2313,7 +2313,7 @@ static sm_result sm__spatial_skip(const sm_spec *s, const sm__nest *n, const uns
             z->reduced[u + 1] = busy != 1;
         }
         for (x = 0; x < L; x++) {
-            double rx = z->mx[x] / cx[t][x], ry = z->my[x] / cy[t][x];
+            double rx = cx[t][x] > 0 ? z->mx[x] / cx[t][x] : 1, ry = cy[t][x] > 0 ? z->my[x] / cy[t][x] : 1;
             int cross = 0;
             if (rx == 1 && ry == 1) continue;
             cx[t][x] = z->mx[x]; cy[t][x] = z->my[x];
@@ -2351,7 +2351,7 @@ static sm_result sm__spatial_skip(const sm_spec *s, const sm__nest *n, const uns
     for (t = 0; t < p->ntensors; t++) {   /* propagate each level's reduction inward, up to the next skip_spatial */
         sm__spatial *z = &sp[t];
         for (x = 0; x <= L; x++) {
-            double rx = x < L ? z->mx[x] / cx[t][x] : 1, ry = x < L ? z->my[x] / cy[t][x] : 1;
+            double rx = x < L && cx[t][x] > 0 ? z->mx[x] / cx[t][x] : 1, ry = x < L && cy[t][x] > 0 ? z->my[x] / cy[t][x] : 1;
             int cross = 0;
             if (x > 0) opt[t][x - 1].spatial_p = 1 - z->avg[x];
             if (x == L) *comp_avg = fmax(*comp_avg, util[L] * z->avg[L]);
@@ -2380,8 +2380,8 @@ static sm_result sm__check_spatial(const sm_spec *s, const sm__spatial *sp, int 
         if (any_spatial) {
             double nx = 0, ny = 0;
             for (t = 0; t < s->problem.ntensors; t++) {
-                nx = fmax(nx, sp[t].mx[l + 1] / sp[t].mx[l]);
-                ny = fmax(ny, sp[t].my[l + 1] / sp[t].my[l]);
+                if (sp[t].mx[l] > 0) nx = fmax(nx, sp[t].mx[l + 1] / sp[t].mx[l]);
+                if (sp[t].my[l] > 0) ny = fmax(ny, sp[t].my[l + 1] / sp[t].my[l]);
             }
             if (nx > (double)fanx + 1e-9)
                 return sm__fail(err, SM_ERR_FANOUT, &s->map[l].spatial_x.loc, "[mapping] %s.spatial_x: factors multiply to %.0f, %.4g instances after spatial skipping, but the X fanout from %s to %s is %ld",

@@ -27,7 +27,9 @@ static const gen_tpl gen_templates[] = {
     { "Z[b,m,n] += A[b,m,k] * B[b,k,n]", { "b", "m", "n", "k" }, 4, { "A", "B", "Z" }, { 3, 3, 3 }, { "k", "n", "n" } },
 };
 
-/* Returns the number of characters written (0 when it did not fit). */
+/* Returns the number of characters written (0 when it did not fit). Every gen_u call is its own
+   statement: argument evaluation order differs between compilers, and the fuzzer's crash inputs
+   must give the same spec in every build. */
 static size_t gen_spec(gen_bytes *b, int sparse, char *out, size_t cap) {
     const gen_tpl *t = &gen_templates[gen_u(b, sizeof gen_templates / sizeof gen_templates[0])];
     int L = 1 + (int)gen_u(b, 4), l, d, i;
@@ -66,16 +68,16 @@ static size_t gen_spec(gen_bytes *b, int sparse, char *out, size_t cap) {
         if (l > 0 && gen_u(b, 3)) GEN_PUT("size = %u\n", 4 + gen_u(b, 4000));
         GEN_PUT("instances = %ld\nmesh_x = %ld\n", inst[l], meshx[l]);
         if (gen_u(b, 2)) GEN_PUT("block_words = %d\n", 1 << gen_u(b, 3));
-        if (gen_u(b, 3) == 0) GEN_PUT("read_bw = %u\nwrite_bw = %u\n", 1 + gen_u(b, 8), 1 + gen_u(b, 8));
+        if (gen_u(b, 3) == 0) { unsigned r1 = 1 + gen_u(b, 8), w1 = 1 + gen_u(b, 8); GEN_PUT("read_bw = %u\nwrite_bw = %u\n", r1, w1); }
         if (gen_u(b, 4) == 0) GEN_PUT("shared_bw = %u\n", 1 + gen_u(b, 8));
         if (gen_u(b, 3) == 0) GEN_PUT("cluster_size = %d\n", 1 << gen_u(b, 2));
-        GEN_PUT("read_pj = %u.%u\nwrite_pj = %u\nleak_pj = 0.0%u\n", gen_u(b, 50), gen_u(b, 10), gen_u(b, 50), gen_u(b, 10));
+        { unsigned a1 = gen_u(b, 50), a2 = gen_u(b, 10), a3 = gen_u(b, 50), a4 = gen_u(b, 10); GEN_PUT("read_pj = %u.%u\nwrite_pj = %u\nleak_pj = 0.0%u\n", a1, a2, a3, a4); }
         if (sparse && gen_u(b, 2)) {
-            GEN_PUT("metadata_word_bits = %d\nmetadata_read_pj = %u\ngated_read_pj = 0.%u\n", 1 << gen_u(b, 6), gen_u(b, 5), gen_u(b, 10));
+            { int m1 = 1 << gen_u(b, 6); unsigned m2 = gen_u(b, 5), m3 = gen_u(b, 10); GEN_PUT("metadata_word_bits = %d\nmetadata_read_pj = %u\ngated_read_pj = 0.%u\n", m1, m2, m3); }
             if (gen_u(b, 2)) GEN_PUT("decompression = 1\ncompression = 1\ndecompression_pj = 0.1\n");
         }
     }
-    GEN_PUT("[compute mac]\ninstances = %ld\nmesh_x = %ld\nmac_pj = 0.%u\ngated_pj = 0.0%u\n[mapping]\n", inst[L], meshx[L], 1 + gen_u(b, 9), gen_u(b, 9));
+    { unsigned c1 = 1 + gen_u(b, 9), c2 = gen_u(b, 9); GEN_PUT("[compute mac]\ninstances = %ld\nmesh_x = %ld\nmac_pj = 0.%u\ngated_pj = 0.0%u\n[mapping]\n", inst[L], meshx[L], c1, c2); }
     for (l = 0; l < L; l++) {
         const char *kinds[3] = { "temporal", "spatial_x", "spatial_y" };
         long (*f[3])[7];
@@ -117,7 +119,7 @@ static size_t gen_spec(gen_bytes *b, int sparse, char *out, size_t cap) {
                     for (r = 0; r < nr; r++) {
                         GEN_PUT(" %s", fk[gen_u(b, 6)]);
                         if (gen_u(b, 4) == 0) GEN_PUT("(%s)", t->dims[gen_u(b, (unsigned)t->ndims)]);
-                        if (gen_u(b, 2)) GEN_PUT(":%u:%u", gen_u(b, 9), gen_u(b, 9));
+                        if (gen_u(b, 2)) { unsigned w1 = gen_u(b, 9), w2 = gen_u(b, 9); GEN_PUT(":%u:%u", w1, w2); }
                     }
                     GEN_PUT("\n");
                     if (gen_u(b, 3) == 0) GEN_PUT("%s.order = inner_to_outer\n", t->tensors[i]);
@@ -125,7 +127,8 @@ static size_t gen_spec(gen_bytes *b, int sparse, char *out, size_t cap) {
         GEN_PUT("[saf]\n");
         for (i = 0; i < (int)gen_u(b, 4); i++) {
             static const char *const sk[] = { "gate", "skip", "skip_spatial" };
-            GEN_PUT("L%u.%s.%s = %s\n", gen_u(b, (unsigned)L), sk[gen_u(b, 3)], t->tensors[gen_u(b, 3)], t->tensors[gen_u(b, 2)]);
+            unsigned q1 = gen_u(b, (unsigned)L), q2 = gen_u(b, 3), q3 = gen_u(b, 3), q4 = gen_u(b, 2);
+            GEN_PUT("L%u.%s.%s = %s\n", q1, sk[q2], t->tensors[q3], t->tensors[q4]);
         }
         if (gen_u(b, 3) == 0) GEN_PUT("mac.%s = %s %s\n", gen_u(b, 2) ? "gate" : "skip", t->tensors[0], t->tensors[1]);
     }

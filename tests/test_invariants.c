@@ -216,12 +216,37 @@ static void determinism(void) {
     }
 }
 
+/* Fuzzer findings, kept as specs in tests/regress/: each must evaluate (or fail cleanly) to
+   finite, non-negative numbers. */
+static void regressions(void) {
+    static const char *files[] = { "tests/regress/nan_spatial_zero.ini" };
+    size_t i;
+    for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+        sm_spec *s;
+        sm_stats st;
+        sm_error e;
+        int l, t, a, c, ok = 1;
+        if (sm_spec_load_file(files[i], NULL, 0, &s, &e) != SM_OK) { printf("%s\n", e.text); T(0); continue; }
+        if (sm_eval(s, &st, &e) == SM_OK) {
+            ok = isfinite(st.cycles) && isfinite(st.energy_pj) && st.energy_pj >= 0 && st.utilization >= 0 && st.utilization <= 1;
+            for (l = 0; l < st.nlevels; l++)
+                for (t = 0; t < st.ntensors; t++) {
+                    ok = ok && isfinite(st.level[l].t[t].energy_pj) && isfinite(st.level[l].t[t].instances) && isfinite(st.level[l].t[t].max_instances);
+                    for (a = 0; a < 3; a++) for (c = 0; c < 3; c++) ok = ok && st.level[l].t[t].data[a][c] >= 0;
+                }
+        }
+        T(ok);
+        sm_spec_free(s);
+    }
+}
+
 int main(int argc, char **argv) {
     int n = argc > 1 ? atoi(argv[1]) : 5000;
     dense_invariants(n);
     sparse_invariants(n);
     overflow();
     determinism();
+    regressions();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

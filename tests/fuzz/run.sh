@@ -1,0 +1,23 @@
+#!/bin/bash
+# make fuzz: run each libFuzzer target for FUZZ_SECONDS (default 60) on a corpus under build/fuzz/,
+# seeded from the project's specs, reference cases and bad specs. Crashes land in build/fuzz/
+# (crash-*, leak-*, timeout-*); turn each into a regression test (tests/bad/ or a unit test).
+set -u
+cd "$(dirname "$0")/../.."
+secs=${FUZZ_SECONDS:-60}
+mkdir -p build/fuzz
+for t in spec einsum mapping eval; do
+  c=build/fuzz/corpus_$t
+  mkdir -p "$c"
+  case $t in
+    spec) cp specs/*.ini specs/*/*.ini tests/ref/*/case.ini tests/bad/*.ini "$c"/ 2>/dev/null ;;
+    einsum) grep -h '^einsum' specs/*/*.ini tests/ref/*/case.ini 2>/dev/null | sed 's/^einsum *= *//' | sort -u | awk -v d="$c" '{ f = d "/e" NR; print > f; close(f) }' ;;
+    mapping) for f in tests/ref/*/case.ini; do sed -n '/^\[mapping\]/,$p' "$f" | tail -n +2 > "$c/$(basename "$(dirname "$f")")"; done ;;
+    eval) head -c 600 /dev/urandom > "$c/random0" ;;
+  esac
+  echo "== fuzz_$t for ${secs}s"
+  (cd build/fuzz && ../fuzz_$t -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "corpus_$t" 2>&1 | \
+     grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' ) || true
+  ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* 2>/dev/null && { echo "fuzz_$t found a problem"; exit 1; }
+done
+echo "fuzz: all targets clean"
