@@ -501,6 +501,9 @@ SMDEF sm_result sm_eval(const sm_spec *spec, sm_stats *out, sm_error *err);
 SMDEF void sm_report_tsv(FILE *f, const sm_spec *spec, const sm_stats *st);
 SMDEF void sm_report_text(FILE *f, const sm_spec *spec, const sm_stats *st);
 SMDEF void sm_report_json(FILE *f, const sm_spec *spec, const sm_stats *st);
+/* Every component's per-action energies, leakage and area, and where each came from (the
+   `components` command); needs no evaluation. */
+SMDEF void sm_report_components(FILE *f, const sm_spec *spec);
 
 #ifdef __cplusplus
 }
@@ -2551,7 +2554,7 @@ SMAPI sm_result sm_op_estimate(const sm_op_desc *d, sm_op_cost *out, sm_error *e
    Register file (flip-flop array: every entry is on the read mux and the write enable tree, so
    energy grows linearly with the entries): bits x (a + b x entries), fitted to the six
    Aladdin-style register-file estimates of the Timeloop reference ERTs (simba 45 nm, eyeriss
-   32 nm), largest error 1.61x; area and leakage per bit from the 45 nm points.
+   32 nm), largest error 1.62x; area and leakage per bit from the 45 nm points.
    Register: Aladdin (Shao et al., ISCA 2014) 40 nm table as shipped with Accelergy: 0.009 pJ and
    5.98 um^2 per bit, no leakage; used as 45 nm, as Accelergy does. Aladdin charges reads only; a
    flip-flop also spends it when written, so reads, writes and updates all pay it (ASSUMPTION).
@@ -3350,6 +3353,88 @@ SMAPI void sm_report_tsv(FILE *f, const sm_spec *s, const sm_stats *st) {
     if (st->area_um2 > 0) sm__row(f, "-", "-", "area_um2", st->area_um2, 1);
 }
 
+static const char *sm__source_name(int src) { return src == SM_SRC_SPEC ? "spec" : src == SM_SRC_LIBRARY ? "library" : "-"; }
+static const char *const sm__cost_names[SM_COST_COUNT] = { "read_pj", "write_pj", "update_pj", "leak_pj", "area_um2",
+                                                           "metadata_read_pj", "metadata_write_pj", "metadata_update_pj" };
+
+/* A level that holds nothing and costs nothing: a pure spatial stage, left out of cost reports. */
+static int sm__no_costs(const sm_level *lv) {
+    return !lv->kind && !lv->given && lv->size == 0 && !lv->read_pj && !lv->write_pj && !lv->update_pj && !lv->leak_pj && !lv->area_um2;
+}
+
+/* A cost's value and source name as reported: an update not given follows the write. */
+static const char *sm__cost_src(const sm_level *lv, int c, double *v) {
+    sm_level *m = (sm_level *)lv;   /* sm__level_cost only reads here */
+    *v = *sm__level_cost(m, c);
+    if (c == SM_COST_UPDATE && lv->source[c] == SM_SRC_NONE && lv->write_pj != 0) { *v = lv->write_pj; return "write"; }
+    return sm__source_name(lv->source[c]);
+}
+
+/* What a level is built from: "sram 65536 words x 16 b, 64 b accesses, 32 banks, 45 nm". */
+static void sm__describe_level(const sm_spec *s, const sm_level *lv, char *buf, size_t cap) {
+    int wb = sm__eff_word_bits(s, lv), nm = lv->tech_nm ? lv->tech_nm : s->tech_nm ? s->tech_nm : 45;
+    double bits = (double)wb * (double)(lv->block_words ? lv->block_words : 1);
+    if (!lv->kind) snprintf(buf, cap, "no kind: costs as given");
+    else if (lv->kind == SM_MEM_DRAM) snprintf(buf, cap, "dram %s, %.0f b accesses", sm_dram_type_name(lv->dram_type), bits);
+    else snprintf(buf, cap, "%s %.6g words x %d b, %.0f b accesses, %ld bank%s, %d nm", sm_mem_kind_name(lv->kind), lv->size, wb, bits,
+                  lv->banks ? lv->banks : 1, lv->banks > 1 ? "s" : "", nm);
+}
+
+static void sm__describe_compute(const sm_spec *s, char *buf, size_t cap) {
+    const sm_compute *cp = &s->compute;
+    if (!cp->use_library) snprintf(buf, cap, "no op or precision: costs as given");
+    else snprintf(buf, cap, "%s %s%s%s, %d nm", sm_op_name(cp->op), cp->precision ? sm_precision_name(cp->precision) : "(from word_bits)",
+                  cp->acc_precision ? " acc " : "", cp->acc_precision ? sm_precision_name(cp->acc_precision) : "",
+                  cp->tech_nm ? cp->tech_nm : s->tech_nm ? s->tech_nm : 45);
+}
+
+/* One line per level and the compute: the source of each cost. */
+static void sm__sources_text(FILE *f, const sm_spec *s) {
+    int l, c;
+    char d[160];
+    double v;
+    for (l = 0; l < s->nlevels; l++) {
+        const sm_level *lv = &s->levels[l];
+        if (sm__no_costs(lv)) continue;
+        fprintf(f, "%-24s", lv->name);
+        for (c = 0; c < SM_COST_COUNT; c++) {
+            if (c >= SM_COST_MD_READ && lv->metadata_word_bits <= 0) continue;
+            fprintf(f, " %s=%s", sm__cost_names[c], sm__cost_src(lv, c, &v));
+        }
+        sm__describe_level(s, lv, d, sizeof d);
+        fprintf(f, "  [%s]\n", d);
+    }
+    sm__describe_compute(s, d, sizeof d);
+    fprintf(f, "%-24s mac_pj=%s area_um2=%s  [%s]\n", s->compute.name, sm__source_name(s->compute.source[0]), sm__source_name(s->compute.source[1]), d);
+}
+
+SMAPI void sm_report_components(FILE *f, const sm_spec *s) {
+    int l, c;
+    const sm_compute *cp = &s->compute;
+    char d[160];
+    double v;
+    fprintf(f, "sparsemodel %s: components of %s (technology %d nm unless a component says otherwise; energies from %s)\n", sm_version_string(),
+            s->arch_name[0] ? s->arch_name : "arch", s->tech_nm ? s->tech_nm : 45, s->library_energies ? "the library where a kind is given" : "the spec where given");
+    fprintf(f, "pJ per word (metadata: per metadata word), leakage pJ per cycle per instance, area um^2 per instance\n");
+    fprintf(f, "%-24s %-18s %14s  %s\n", "component", "cost", "value", "source");
+    for (l = 0; l < s->nlevels; l++) {
+        const sm_level *lv = &s->levels[l];
+        if (sm__no_costs(lv)) continue;
+        sm__describe_level(s, lv, d, sizeof d);
+        fprintf(f, "%s  [%s]\n", lv->name, d);
+        for (c = 0; c < SM_COST_COUNT; c++) {
+            const char *src;
+            if (c >= SM_COST_MD_READ && lv->metadata_word_bits <= 0) continue;
+            src = sm__cost_src(lv, c, &v);
+            fprintf(f, "%-24s %-18s %14.6g  %s\n", "", sm__cost_names[c], v, src);
+        }
+    }
+    sm__describe_compute(s, d, sizeof d);
+    fprintf(f, "%s  [%s]\n", cp->name, d);
+    fprintf(f, "%-24s %-18s %14.6g  %s\n", "", "pj_per_compute", cp->mac_pj, sm__source_name(cp->source[0]));
+    fprintf(f, "%-24s %-18s %14.6g  %s\n", "", "area_um2", cp->area_um2, sm__source_name(cp->source[1]));
+}
+
 SMAPI void sm_report_text(FILE *f, const sm_spec *s, const sm_stats *st) {
     int l, t;
     char a[32], b[32], c[32];
@@ -3400,6 +3485,8 @@ SMAPI void sm_report_text(FILE *f, const sm_spec *s, const sm_stats *st) {
     fprintf(f, "\ncycles       %.0f\nutilization  %.4f\nenergy       %.2f pJ (%.3f pJ/compute)\n",
             st->cycles, st->utilization, st->energy_pj, st->energy_pj / st->computes);
     if (st->area_um2 > 0) fprintf(f, "area         %.1f um^2\n", st->area_um2);
+    fprintf(f, "\nenergy sources (spec: given; library: built-in estimate; -: not given, 0)\n");
+    sm__sources_text(f, s);
 }
 
 static void sm__json_str(FILE *f, const char *s) {
@@ -3411,6 +3498,26 @@ static void sm__json_str(FILE *f, const char *s) {
     }
     fputc('"', f);
 }
+
+/* "kind", "built_from" and "costs": {"read_pj": {"value": v, "source": "spec|library|-|write"}, ...} of a level. */
+static void sm__json_costs(FILE *f, const sm_spec *s, const sm_level *lv) {
+    int c, first = 1;
+    char d[160];
+    double v;
+    sm__describe_level(s, lv, d, sizeof d);
+    fprintf(f, ", \"kind\": \"%s\", \"built_from\": ", sm_mem_kind_name(lv->kind));
+    sm__json_str(f, d);
+    fprintf(f, ", \"costs\": {");
+    for (c = 0; c < SM_COST_COUNT; c++) {
+        const char *src;
+        if (c >= SM_COST_MD_READ && lv->metadata_word_bits <= 0) continue;
+        src = sm__cost_src(lv, c, &v);
+        fprintf(f, "%s\"%s\": {\"value\": %.17g, \"source\": \"%s\"}", first ? "" : ", ", sm__cost_names[c], v, src);
+        first = 0;
+    }
+    fprintf(f, "}");
+}
+
 
 SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
     int l, t, first = 1;
@@ -3426,8 +3533,10 @@ SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
         fprintf(f, "%s\n    {\"name\": ", first ? "" : ",");
         first = 0;
         sm__json_str(f, s->levels[l].name);
-        fprintf(f, ", \"utilized_instances\": %.17g, \"cycles\": %.17g, \"slowdown\": %.17g, \"energy_pj\": %.17g, \"leak_pj\": %.17g, \"tensors\": {",
+        fprintf(f, ", \"utilized_instances\": %.17g, \"cycles\": %.17g, \"slowdown\": %.17g, \"energy_pj\": %.17g, \"leak_pj\": %.17g",
                 ls->utilized_instances, ls->cycles, ls->slowdown, ls->energy_pj, ls->leak_pj);
+        sm__json_costs(f, s, &s->levels[l]);
+        fprintf(f, ", \"tensors\": {");
         for (t = 0; t < st->ntensors; t++) {
             if (!(ls->kept >> t & 1)) continue;
             fprintf(f, "%s", ft ? "" : ", ");
@@ -3455,8 +3564,11 @@ SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
     }
     fprintf(f, "\n  ],\n  \"compute\": {\"name\": ");
     sm__json_str(f, s->compute.name);
-    fprintf(f, ", \"computes\": %.17g, \"actual\": %.17g, \"gated\": %.17g, \"skipped\": %.17g, \"utilized\": %.17g, \"cycles\": %.17g, \"energy_pj\": %.17g},\n",
+    fprintf(f, ", \"computes\": %.17g, \"actual\": %.17g, \"gated\": %.17g, \"skipped\": %.17g, \"utilized\": %.17g, \"cycles\": %.17g, \"energy_pj\": %.17g",
             st->computes, st->compute_class[SM_ACTUAL], st->compute_class[SM_GATED], st->compute_class[SM_SKIPPED], st->utilized_macs, st->compute_cycles, st->compute_energy_pj);
+    fprintf(f, ", \"op\": \"%s\", \"precision\": \"%s\", \"costs\": {\"pj_per_compute\": {\"value\": %.17g, \"source\": \"%s\"}, \"area_um2\": {\"value\": %.17g, \"source\": \"%s\"}}},\n",
+            s->compute.use_library ? sm_op_name(s->compute.op) : "", s->compute.use_library ? sm_precision_name(s->compute.precision) : "",
+            s->compute.mac_pj, sm__source_name(s->compute.source[0]), s->compute.area_um2, sm__source_name(s->compute.source[1]));
     fprintf(f, "  \"cycles\": %.17g,\n  \"utilization\": %.17g,\n  \"energy_pj\": %.17g,\n  \"area_um2\": %.17g\n}\n",
             st->cycles, st->utilization, st->energy_pj, st->area_um2);
 }
