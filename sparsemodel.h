@@ -15,6 +15,8 @@
 
    CALL ORDER
      sm_spec_load_file / sm_spec_load_string  INI -> sm_spec (allocates; sm_spec_free)
+     sm_spec_resolve_energy                   fills library costs of components with a kind (the loader
+                                              calls it; call again after editing a spec in C)
      sm_eval                                  sm_spec -> sm_stats (validates; never allocates; reentrant)
      sm_report_tsv / _text / _json            sm_stats -> FILE*
      A spec can also be filled in by hand: every field left zero takes its documented default.
@@ -39,9 +41,12 @@
      @arch      storage levels and compute (sm_level, sm_compute)
      @mapping   loop nest and keep/bypass (sm_level_map)
      @spec      the whole evaluation and the INI loader (sm_spec, sm_spec_load_*)
+     @energy    built-in energy and area of storage, arithmetic and networks by kind, size,
+                width, precision and technology node (sm_mem_estimate, sm_op_estimate,
+                sm_net_estimate, sm_spec_resolve_energy)
      @nest      nest analysis: tiles, fills, reads, updates (internal)
      @eval      validation, timing, energy (sm_eval, sm_stats)
-     @report    text, TSV and JSON writers
+     @report    text, TSV and JSON writers, component costs (sm_report_components)
 
    CONFIGURATION MACROS
      SPARSEMODEL_IMPLEMENTATION   compile the implementation in this translation unit
