@@ -15,6 +15,8 @@
 
    CALL ORDER
      sm_spec_load_file / sm_spec_load_string  INI -> sm_spec (allocates; sm_spec_free)
+     sm_spec_resolve_energy                   fills library costs of components with a kind (the loader
+                                              calls it; call again after editing a spec in C)
      sm_eval                                  sm_spec -> sm_stats (validates; never allocates; reentrant)
      sm_report_tsv / _text / _json            sm_stats -> FILE*
      A spec can also be filled in by hand: every field left zero takes its documented default.
@@ -39,9 +41,12 @@
      @arch      storage levels and compute (sm_level, sm_compute)
      @mapping   loop nest and keep/bypass (sm_level_map)
      @spec      the whole evaluation and the INI loader (sm_spec, sm_spec_load_*)
+     @energy    built-in energy and area of storage, arithmetic and networks by kind, size,
+                width, precision and technology node (sm_mem_estimate, sm_op_estimate,
+                sm_net_estimate, sm_spec_resolve_energy)
      @nest      nest analysis: tiles, fills, reads, updates (internal)
      @eval      validation, timing, energy (sm_eval, sm_stats)
-     @report    text, TSV and JSON writers
+     @report    text, TSV and JSON writers, component costs (sm_report_components)
 
    CONFIGURATION MACROS
      SPARSEMODEL_IMPLEMENTATION   compile the implementation in this translation unit
@@ -151,12 +156,36 @@ SMDEF int sm_problem_dim(const sm_problem *p, const char *name);     /* index or
 SMDEF int sm_problem_tensor(const sm_problem *p, const char *name);  /* index or -1 */
 
 /*=== [@arch] STORAGE LEVELS AND COMPUTE ========================================================*/
+/* What a component is built from, for the built-in energy and area library ([@energy]).
+   SM_MEM_NONE (the default) means: energies and area only as given (0 when not given). */
+typedef enum sm_mem_kind { SM_MEM_NONE = 0, SM_MEM_SRAM, SM_MEM_REGFILE, SM_MEM_DRAM, SM_MEM_REG } sm_mem_kind;
+typedef enum sm_dram_type { SM_DRAM_LPDDR4 = 0, SM_DRAM_DDR4, SM_DRAM_HBM2, SM_DRAM_GDDR5 } sm_dram_type;
+typedef enum sm_op { SM_OP_MAC = 0, SM_OP_MUL, SM_OP_ADD } sm_op;
+/* SM_PREC_DEFAULT: a compute's precision follows the problem's word_bits (8/16/32 -> intN); a MAC
+   accumulates in int32 (integer precisions) or fp32 (floating). */
+typedef enum sm_precision {
+    SM_PREC_DEFAULT = 0, SM_PREC_INT2, SM_PREC_INT4, SM_PREC_INT8, SM_PREC_INT16, SM_PREC_INT32,
+    SM_PREC_FP16, SM_PREC_BF16, SM_PREC_FP32, SM_PREC_COUNT
+} sm_precision;
+/* The costs of a level the library can fill in, indexing sm_level.source and the bits of .given. */
+typedef enum sm_cost {
+    SM_COST_READ = 0, SM_COST_WRITE, SM_COST_UPDATE, SM_COST_LEAK, SM_COST_AREA,
+    SM_COST_MD_READ, SM_COST_MD_WRITE, SM_COST_MD_UPDATE, SM_COST_COUNT
+} sm_cost;
+/* Where a cost came from (filled by sm_spec_resolve_energy): not given and no kind (0), written
+   in the spec (or set in C), or estimated by the library. */
+typedef enum sm_cost_source { SM_SRC_NONE = 0, SM_SRC_SPEC, SM_SRC_LIBRARY } sm_cost_source;
+
 /* A storage level; levels are listed outermost first.
    Units: size and bandwidth in words (of word_bits), energy pJ per word, area um^2 per instance.
    Defaults: size 0 = unbounded; instances 0 -> 1; mesh_x 0 -> instances; word_bits 0 -> the
    problem's; block_words 0 -> 1; read_bw/write_bw/shared_bw 0 = unlimited; multiple_buffering
    0 -> 1; update_pj 0 -> write_pj; cluster_size 0 -> 1.
-   A level with size 0 and no energies that keeps nothing is a pure spatial stage. */
+   A level with size 0 and no energies that keeps nothing is a pure spatial stage.
+   Built-in energies: with a kind, every cost in sm_cost that is 0 and not marked in `given` is
+   estimated by the library from kind, dram_type, size, word_bits x block_words (the access
+   width), banks and tech_nm (0 -> the arch's, then 45) when sm_spec_resolve_energy runs (the
+   loader runs it); `source` says where each cost came from. */
 typedef struct sm_level {
     char name[SM_NAME_LEN];
     double size;
@@ -174,17 +203,33 @@ typedef struct sm_level {
     double metadata_pj[3], gated_metadata_pj[3], skipped_metadata_pj[3];   /* per metadata word */
     int decompression, compression;               /* may hold uncompressed what the parent holds compressed */
     double decompression_pj, compression_pj;      /* per word filled / updated that way */
-    sm_loc loc;
+    /* built-in energy library ([@energy]) */
+    sm_mem_kind kind;
+    sm_dram_type dram_type;
+    long banks;                                   /* 0 -> 1 */
+    int tech_nm;                                  /* 0 -> the arch's technology */
+    unsigned given;                               /* bit (1u << sm_cost): given explicitly, even if 0 */
+    unsigned char source[SM_COST_COUNT];          /* sm_cost_source of each cost (set by resolve) */
+    sm_loc loc, kind_loc, dram_loc;
 } sm_level;
 
 
-/* The compute level (MACs). Defaults: instances 0 -> 1; mesh_x 0 -> instances. */
+/* The compute level (MACs). Defaults: instances 0 -> 1; mesh_x 0 -> instances.
+   Built-in energies: with use_library set (the loader sets it when `op` or `precision` is given),
+   mac_pj and area_um2 that are 0 and not marked in `given` (bit 0 energy, bit 1 area) come from
+   the library's estimate of op at precision (accumulating at acc_precision) and tech_nm. */
 typedef struct sm_compute {
     char name[SM_NAME_LEN];
     long instances, mesh_x;
-    double mac_pj, area_um2;
+    double mac_pj, area_um2;       /* per compute (whatever op it is), per instance */
     double gated_pj, skipped_pj;   /* per gated / skipped compute */
-    sm_loc loc;
+    int use_library;
+    sm_op op;
+    sm_precision precision, acc_precision;
+    int tech_nm;                   /* 0 -> the arch's technology */
+    unsigned given;
+    unsigned char source[2];       /* sm_cost_source of mac_pj and area_um2 */
+    sm_loc loc, op_loc;
 } sm_compute;
 
 /*=== [@mapping] LOOP NEST AND BYPASS ===========================================================*/
@@ -286,6 +331,10 @@ typedef struct sm_spec {
     sm_problem problem;
     char arch_name[SM_NAME_LEN];
     double clock_ghz;              /* 0 -> 1 */
+    int tech_nm;                   /* technology node of every component without its own; 0 -> 45 */
+    int library_energies;          /* 1: components with a kind (or op) take the library's costs even
+                                      where the spec gives them ([arch] energies = library) */
+    sm_loc tech_loc;
     int nlevels;
     sm_level levels[SM_MAX_LEVELS];
     sm_level_map map[SM_MAX_LEVELS];
@@ -309,6 +358,101 @@ SMDEF sm_result sm_spec_load_file(const char *path, const char *const *sets, int
 SMDEF sm_result sm_spec_load_string(const char *text, const char *name, const char *const *sets,
                                     int nsets, sm_spec **out, sm_error *err);
 SMDEF void sm_spec_free(sm_spec *spec);
+
+/*=== [@energy] COMPONENT ENERGY AND AREA LIBRARY ===============================================*/
+/* Estimates of per-action energy, leakage and area for storage, compute and networks, so a spec
+   can say what a component is (kind, size, width, precision, node) instead of giving pJ.
+   Base data are 45 nm: Horowitz ISSCC 2014 for arithmetic, per-bit DRAM energies by type, SRAM
+   and register-file fits to CACTI/Aladdin-style data (tools/fit_energy.py), and node scaling
+   after Stillmaker & Baas 2017. README "Built-in energy and area" says which numbers are
+   published and which are fits or assumptions. Every function is pure (no state, no allocation). */
+
+/* A storage array. Costs are per word of word_bits; an access moves block_words words. */
+typedef struct sm_mem_desc {
+    sm_mem_kind kind;              /* sram, regfile, dram or reg (SM_MEM_NONE is an error here) */
+    sm_dram_type dram_type;        /* dram only; default lpddr4 */
+    double words;                  /* capacity in words; required for sram, regfile, reg */
+    int word_bits;                 /* 0 -> 16 */
+    long block_words;              /* words per access; 0 -> 1 */
+    long banks;                    /* 0 -> 1 (see README: the fitted data show no effect of it) */
+    int metadata_word_bits;        /* 0: no metadata costs */
+    double metadata_words;         /* metadata capacity; 0 -> the data array's bits / metadata_word_bits */
+    int tech_nm;                   /* 0 -> 45 */
+    double clock_ghz;              /* for leakage per cycle; 0 -> 1 */
+} sm_mem_desc;
+typedef struct sm_mem_cost {
+    double read_pj, write_pj, update_pj;   /* per word */
+    double metadata_pj[3];                 /* per metadata word, by sm_action */
+    double leak_pj;                        /* per cycle per instance */
+    double area_um2;                       /* per instance */
+} sm_mem_cost;
+SMDEF sm_result sm_mem_estimate(const sm_mem_desc *d, sm_mem_cost *out, sm_error *err);
+
+/* One arithmetic operation. A MAC is a multiply at `precision` plus an add at acc_precision. */
+typedef struct sm_op_desc {
+    sm_op op;
+    sm_precision precision;        /* required (SM_PREC_DEFAULT is an error here) */
+    sm_precision acc_precision;    /* mac only; 0 -> int32 or fp32 */
+    int tech_nm;                   /* 0 -> 45 */
+} sm_op_desc;
+typedef struct sm_op_cost { double pj, area_um2; } sm_op_cost;
+SMDEF sm_result sm_op_estimate(const sm_op_desc *d, sm_op_cost *out, sm_error *err);
+
+/* On-chip networks between `ports` endpoints a hop (hop_mm of wire) apart, and reduction trees
+   over `ports` inputs. For mechanisms that model their own network traffic (hops, switch
+   traversals, additions): the unit costs, the average path of one word, and the network's area.
+     bus       one driver reaches all ports: a word crosses ports hops, no switch
+     crossbar  ports x ports: a word passes a ports:1 mux (log2 levels) and ~ports hops
+     benes     2 log2(ports) - 1 stages of ports/2 2x2 switches (ports: a power of two)
+     linear    adder chain: each input is added once and moves one hop
+     binary    adder tree: ports - 1 adders, log2(ports) levels
+     fan       binary tree with forwarding links between neighbouring adders (a forwarding
+               adder network): one mux per adder input on the path
+     art       tree of three-input adders with neighbour links (an augmented reduction tree) */
+typedef enum sm_net_kind {
+    SM_NET_BUS = 0, SM_NET_CROSSBAR, SM_NET_BENES, SM_NET_LINEAR, SM_NET_BINARY, SM_NET_FAN, SM_NET_ART
+} sm_net_kind;
+typedef struct sm_net_desc {
+    sm_net_kind kind;
+    long ports;                    /* endpoints, or inputs of a tree; >= 2 */
+    int word_bits;                 /* 0 -> 16 */
+    double hop_mm;                 /* wire per hop; 0 -> 0.1 mm at 45 nm, scaled with the node's pitch */
+    sm_precision precision;        /* adders of a tree; 0 -> int32 */
+    int tech_nm;                   /* 0 -> 45 */
+} sm_net_desc;
+typedef struct sm_net_cost {
+    double hop_pj;                 /* one word over one hop */
+    double switch_pj;              /* one word through one switching element (a 2:1 mux per bit) */
+    double add_pj;                 /* one addition (trees; 0 otherwise) */
+    double hops, switches, adds;   /* per word delivered (bus, crossbar, benes) or per input reduced (trees) */
+    double word_pj;                /* hops x hop_pj + switches x switch_pj + adds x add_pj */
+    double area_um2;               /* the whole network (switches, muxes, adders; wires route over logic) */
+} sm_net_cost;
+SMDEF sm_result sm_net_estimate(const sm_net_desc *d, sm_net_cost *out, sm_error *err);
+
+/* Technology nodes in the table (65 45 32 28 22 20 16 14 12 10 7 nm): energy and area factors
+   relative to 45 nm, and the supply voltage assumed; 0 when nm is not in the table. */
+SMDEF double sm_tech_energy_scale(int nm);
+SMDEF double sm_tech_area_scale(int nm);
+SMDEF double sm_tech_vdd(int nm);
+
+/* Names used by the spec keys and the reports ("sram", "hbm2", "mac", "bf16", "benes"...);
+   the parsers return -1 for an unknown name. */
+SMDEF const char *sm_mem_kind_name(sm_mem_kind k);
+SMDEF const char *sm_dram_type_name(sm_dram_type t);
+SMDEF const char *sm_op_name(sm_op op);
+SMDEF const char *sm_precision_name(sm_precision p);
+SMDEF const char *sm_net_kind_name(sm_net_kind k);
+SMDEF int sm_mem_kind_parse(const char *s);
+SMDEF int sm_dram_type_parse(const char *s);
+SMDEF int sm_op_parse(const char *s);
+SMDEF int sm_precision_parse(const char *s);
+SMDEF int sm_net_kind_parse(const char *s);
+
+/* Fill in the costs of every level with a kind and of a compute that uses the library, and set
+   each level's `source`. The loader calls it; call it again after changing a level's size, width,
+   kind or node in C (library-filled costs are re-estimated, given ones kept). */
+SMDEF sm_result sm_spec_resolve_energy(sm_spec *spec, sm_error *err);
 
 /*=== [@eval] VALIDATION, TIMING, ENERGY ========================================================*/
 /* The three actions on a storage level and the three ways an access can end, in the order of
@@ -362,6 +506,9 @@ SMDEF sm_result sm_eval(const sm_spec *spec, sm_stats *out, sm_error *err);
 SMDEF void sm_report_tsv(FILE *f, const sm_spec *spec, const sm_stats *st);
 SMDEF void sm_report_text(FILE *f, const sm_spec *spec, const sm_stats *st);
 SMDEF void sm_report_json(FILE *f, const sm_spec *spec, const sm_stats *st);
+/* Every component's per-action energies, leakage and area, and where each came from (the
+   `components` command); needs no evaluation. */
+SMDEF void sm_report_components(FILE *f, const sm_spec *spec);
 
 #ifdef __cplusplus
 }
@@ -404,6 +551,8 @@ SMDEF void sm_report_json(FILE *f, const sm_spec *spec, const sm_stats *st);
 /*=== [@base.impl] ==============================================================================*/
 /* Largest count a double holds exactly; counts beyond it are reported as overflow. */
 #define SM__EXACT 9007199254740992.0
+/* The technology nodes of [@energy]'s table, for messages. */
+#define SM__NODES_TEXT "65, 45, 32, 28, 22, 20, 16, 14, 12, 10, 7 nm"
 
 /* Floor and ceil of an expected count. The counts are rounded the way Sparseloop rounds them;
    a product that is a whole number in exact arithmetic must not fall to the next integer for
@@ -900,13 +1049,51 @@ static int sm__level_index(const sm_spec *s, const char *name) {
     return -1;
 }
 
+/* "45nm", "45 nm" or "45": a node of the table. */
+static sm_result sm__tech(const sm__kv *kv, int *out, sm_error *err) {
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(kv->value, &end, 10);
+    while (*end == ' ') end++;
+    if (end != kv->value && !strcmp(end, "nm")) end += 2;
+    if (end == kv->value || *end || errno || v <= 0 || v > 1000)
+        return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is not a technology node like 45nm", kv->section, kv->key, kv->value);
+    if (sm_tech_energy_scale((int)v) <= 0)
+        return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: %ld nm is not in the node table (" SM__NODES_TEXT ")", kv->section, kv->key, v);
+    *out = (int)v;
+    return SM_OK;
+}
+
+/* A name out of a list: its index, or an error listing the choices. */
+static sm_result sm__choice(const sm__kv *kv, int (*parse)(const char *), const char *choices, int *out, sm_error *err) {
+    int v = parse(kv->value);
+    if (v < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is not one of %s", kv->section, kv->key, kv->value, choices);
+    *out = v;
+    return SM_OK;
+}
+
 static sm_result sm__apply_level(sm_level *lv, const sm__kv *kv, sm_error *err) {
     const char *k = kv->key;
     double *dv = NULL;
     long *iv = NULL;
     double lo = 0;
     long ilo = 1;
+    if (!strcmp(k, "kind")) {
+        int v = 0;
+        sm_result r = sm__choice(kv, sm_mem_kind_parse, "sram, regfile, dram, reg", &v, err);
+        if (r == SM_OK) { lv->kind = (sm_mem_kind)v; lv->kind_loc = kv->loc; }
+        return r;
+    }
+    if (!strcmp(k, "dram_type")) {
+        int v = 0;
+        sm_result r = sm__choice(kv, sm_dram_type_parse, "lpddr4, ddr4, hbm2, gddr5", &v, err);
+        if (r == SM_OK) { lv->dram_type = (sm_dram_type)v; lv->dram_loc = kv->loc; }
+        return r;
+    }
+    if (!strcmp(k, "technology")) return sm__tech(kv, &lv->tech_nm, err);
     if (!strcmp(k, "size")) dv = &lv->size;
+    else if (!strcmp(k, "banks")) iv = &lv->banks;
     else if (!strcmp(k, "instances")) iv = &lv->instances;
     else if (!strcmp(k, "mesh_x")) iv = &lv->mesh_x;
     else if (!strcmp(k, "block_words")) iv = &lv->block_words;
@@ -944,9 +1131,18 @@ static sm_result sm__apply_level(sm_level *lv, const sm__kv *kv, sm_error *err) 
             arr = cls == 0 ? lv->metadata_pj : cls == 1 ? lv->gated_metadata_pj : lv->skipped_metadata_pj;
         } else if (cls) arr = cls == 1 ? lv->gated_pj : lv->skipped_pj;
         else return sm__unknown(kv, err);
-        for (a = 0; a < 3; a++) if (!strcmp(rest, act[a])) return sm__num(kv, 0, &arr[a], err);
+        for (a = 0; a < 3; a++)
+            if (!strcmp(rest, act[a])) {
+                if (arr == lv->metadata_pj) lv->given |= 1u << (SM_COST_MD_READ + a);
+                return sm__num(kv, 0, &arr[a], err);
+            }
         return sm__unknown(kv, err);
     }
+    if (dv == &lv->read_pj) lv->given |= 1u << SM_COST_READ;
+    else if (dv == &lv->write_pj) lv->given |= 1u << SM_COST_WRITE;
+    else if (dv == &lv->update_pj) lv->given |= 1u << SM_COST_UPDATE;
+    else if (dv == &lv->leak_pj) lv->given |= 1u << SM_COST_LEAK;
+    else if (dv == &lv->area_um2) lv->given |= 1u << SM_COST_AREA;
     if (dv) return sm__num(kv, lo, dv, err);
     return sm__int(kv, ilo, iv, err);
 }
@@ -1246,6 +1442,12 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
         } else if (!strcmp(sec, "arch")) {
             if (!strcmp(k, "name")) sm__copy(s->arch_name, SM_NAME_LEN, kv->value);
             else if (!strcmp(k, "clock_ghz")) { if ((r = sm__num(kv, 1e-9, &s->clock_ghz, err)) != SM_OK) return r; }
+            else if (!strcmp(k, "technology")) { if ((r = sm__tech(kv, &s->tech_nm, err)) != SM_OK) return r; s->tech_loc = kv->loc; }
+            else if (!strcmp(k, "energies")) {
+                if (strcmp(kv->value, "spec") && strcmp(kv->value, "library"))
+                    return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[arch] energies: '%s' is not one of spec, library", kv->value);
+                s->library_energies = kv->value[0] == 'l';
+            }
             else return sm__unknown(kv, err);
         } else if (!strcmp(sec, "density")) {
             if ((r = sm__parse_density(kv, s, err)) != SM_OK) return r;
@@ -1259,8 +1461,19 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             sm_compute *c = &s->compute;
             if (!strcmp(k, "instances")) r = sm__int(kv, 1, &c->instances, err);
             else if (!strcmp(k, "mesh_x")) r = sm__int(kv, 1, &c->mesh_x, err);
-            else if (!strcmp(k, "mac_pj")) r = sm__num(kv, 0, &c->mac_pj, err);
-            else if (!strcmp(k, "area_um2")) r = sm__num(kv, 0, &c->area_um2, err);
+            else if (!strcmp(k, "mac_pj")) { r = sm__num(kv, 0, &c->mac_pj, err); c->given |= 1u; }
+            else if (!strcmp(k, "area_um2")) { r = sm__num(kv, 0, &c->area_um2, err); c->given |= 2u; }
+            else if (!strcmp(k, "op") || !strcmp(k, "precision") || !strcmp(k, "acc_precision")) {
+                int v = 0;
+                if (k[0] == 'o') { r = sm__choice(kv, sm_op_parse, "mac, mul, add", &v, err); if (r == SM_OK) c->op = (sm_op)v; }
+                else {
+                    r = sm__choice(kv, sm_precision_parse, "int2, int4, int8, int16, int32, fp16, bf16, fp32", &v, err);
+                    if (r == SM_OK) *(k[0] == 'p' ? &c->precision : &c->acc_precision) = (sm_precision)v;
+                }
+                c->use_library = 1;
+                if (!c->op_loc.line || k[0] == 'o') c->op_loc = kv->loc;
+            }
+            else if (!strcmp(k, "technology")) r = sm__tech(kv, &c->tech_nm, err);
             else if (!strcmp(k, "word_bits")) { long v; r = sm__int(kv, 1, &v, err); }
             else if (!strcmp(k, "gated_pj")) r = sm__num(kv, 0, &c->gated_pj, err);
             else if (!strcmp(k, "skipped_pj")) r = sm__num(kv, 0, &c->skipped_pj, err);
@@ -1295,7 +1508,13 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
     }
     if (s->nlevels == 0) return sm__fail(err, SM_ERR_VALUE, &whole, "no [level NAME] section");
     if (!s->compute.name[0]) return sm__fail(err, SM_ERR_VALUE, &whole, "no [compute NAME] section");
-    return SM_OK;
+    {
+        int l;
+        for (l = 0; l < s->nlevels; l++)
+            if (s->levels[l].dram_loc.line && s->levels[l].kind != SM_MEM_DRAM)
+                return sm__fail(err, SM_ERR_VALUE, &s->levels[l].dram_loc, "[level %s] dram_type: needs kind = dram", s->levels[l].name);
+    }
+    return sm_spec_resolve_energy(s, err);
 }
 
 static sm_result sm__load(sm__source *src, const char *const *sets, int nsets, sm_spec **out, sm_error *err) {
@@ -2213,6 +2432,361 @@ static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__
     }
     return comp_p;
 }
+/*=== [@energy.impl] COMPONENT ENERGY AND AREA LIBRARY ==========================================*/
+/* Technology nodes. Energy: Stillmaker & Baas, "Scaling equations for the accurate prediction of
+   CMOS device performance from 180 nm to 7 nm", Integration 58 (2017) 74-81: their fitted
+   normalized energy a V^2 + b V + c per node (HP devices from 45 nm down; 65 nm has one fit),
+   evaluated at the node's supply and divided by 45 nm at 0.9 V, the voltage of Horowitz's table.
+   Area: their area factors relative to 45 nm. The supplies are ASSUMPTIONS (typical nominal
+   values; the paper's equations take the supply as an input). 28, 22 and 12 nm are not in the
+   paper: linear interpolation in feature size between the neighbouring nodes (a fit, as
+   Accelergy's scaling does). */
+typedef struct sm__node_row { int nm; double vdd, a, b, c, area; } sm__node_row;
+static const sm__node_row sm__nodes[] = {
+    { 65, 1.10, 3.755, -4.398, 1.975, 1.5 },
+    { 45, 0.90, 1.018, -0.3107, 0.1539, 1.0 },
+    { 32, 0.90, 0.8367, -0.4341, 0.1701, 0.46 },
+    { 20, 0.90, 0.373, -0.1582, 0.04104, 0.21 },
+    { 16, 0.80, 0.2958, -0.1241, 0.03024, 0.19 },
+    { 14, 0.80, 0.2363, -0.09675, 0.02239, 0.17 },
+    { 10, 0.75, 0.2068, -0.09311, 0.02375, 0.10 },
+    { 7, 0.70, 0.1776, -0.09097, 0.02447, 0.059 } };
+
+static double sm__node_poly(const sm__node_row *r) { return r->a * r->vdd * r->vdd + r->b * r->vdd + r->c; }
+
+/* Energy and area factors relative to 45 nm and the supply of node nm; 0 if not in the table. */
+static int sm__node(int nm, double *e, double *area, double *vdd) {
+    const int n = (int)(sizeof sm__nodes / sizeof sm__nodes[0]);
+    const double base = sm__node_poly(&sm__nodes[1]);
+    int i;
+    for (i = 0; i < n; i++)
+        if (sm__nodes[i].nm == nm) {
+            *e = sm__node_poly(&sm__nodes[i]) / base; *area = sm__nodes[i].area; *vdd = sm__nodes[i].vdd;
+            return 1;
+        }
+    if (nm == 28 || nm == 22 || nm == 12) {
+        for (i = 0; i + 1 < n; i++)
+            if (sm__nodes[i].nm > nm && sm__nodes[i + 1].nm < nm) {
+                const sm__node_row *hi = &sm__nodes[i], *lo = &sm__nodes[i + 1];
+                double t = (double)(hi->nm - nm) / (double)(hi->nm - lo->nm);
+                *e = (sm__node_poly(hi) + t * (sm__node_poly(lo) - sm__node_poly(hi))) / base;
+                *area = hi->area + t * (lo->area - hi->area);
+                *vdd = hi->vdd + t * (lo->vdd - hi->vdd);
+                return 1;
+            }
+    }
+    *e = *area = *vdd = 0;
+    return 0;
+}
+
+SMAPI double sm_tech_energy_scale(int nm) { double e, a, v; sm__node(nm, &e, &a, &v); return e; }
+SMAPI double sm_tech_area_scale(int nm) { double e, a, v; sm__node(nm, &e, &a, &v); return a; }
+SMAPI double sm_tech_vdd(int nm) { double e, a, v; sm__node(nm, &e, &a, &v); return v; }
+
+static const char *const sm__mem_kind_names[] = { "none", "sram", "regfile", "dram", "reg" };
+static const char *const sm__dram_names[] = { "lpddr4", "ddr4", "hbm2", "gddr5" };
+static const char *const sm__op_names[] = { "mac", "mul", "add" };
+static const char *const sm__prec_names[] = { "default", "int2", "int4", "int8", "int16", "int32", "fp16", "bf16", "fp32" };
+static const char *const sm__net_names[] = { "bus", "crossbar", "benes", "linear", "binary", "fan", "art" };
+static int sm__name_index(const char *const *names, int n, int first, const char *s) {
+    int i;
+    for (i = first; i < n; i++) if (!strcmp(names[i], s)) return i;
+    return -1;
+}
+#define SM__COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+SMAPI const char *sm_mem_kind_name(sm_mem_kind k) { return (int)k >= 0 && (int)k < SM__COUNT(sm__mem_kind_names) ? sm__mem_kind_names[k] : "?"; }
+SMAPI const char *sm_dram_type_name(sm_dram_type t) { return (int)t >= 0 && (int)t < SM__COUNT(sm__dram_names) ? sm__dram_names[t] : "?"; }
+SMAPI const char *sm_op_name(sm_op op) { return (int)op >= 0 && (int)op < SM__COUNT(sm__op_names) ? sm__op_names[op] : "?"; }
+SMAPI const char *sm_precision_name(sm_precision p) { return (int)p >= 0 && (int)p < SM__COUNT(sm__prec_names) ? sm__prec_names[p] : "?"; }
+SMAPI const char *sm_net_kind_name(sm_net_kind k) { return (int)k >= 0 && (int)k < SM__COUNT(sm__net_names) ? sm__net_names[k] : "?"; }
+SMAPI int sm_mem_kind_parse(const char *s) { return sm__name_index(sm__mem_kind_names, SM__COUNT(sm__mem_kind_names), 1, s); }
+SMAPI int sm_dram_type_parse(const char *s) { return sm__name_index(sm__dram_names, SM__COUNT(sm__dram_names), 0, s); }
+SMAPI int sm_op_parse(const char *s) { return sm__name_index(sm__op_names, SM__COUNT(sm__op_names), 0, s); }
+SMAPI int sm_precision_parse(const char *s) { return sm__name_index(sm__prec_names, SM__COUNT(sm__prec_names), 1, s); }
+SMAPI int sm_net_kind_parse(const char *s) { return sm__name_index(sm__net_names, SM__COUNT(sm__net_names), 0, s); }
+
+/* ---- arithmetic: Horowitz, "Computing's energy problem (and what we can do about it)",
+   ISSCC 2014, 45 nm 0.9 V. Published: integer add 8/16/32 bit 0.03/0.05/0.1 pJ, 36/67/137 um^2;
+   integer multiply 8/32 bit 0.2/3.1 pJ, 282/3495 um^2; fp16 add 0.4 pJ 1360 um^2, fp32 add 0.9 pJ
+   4184 um^2, fp16 multiply 1.1 pJ 1640 um^2, fp32 multiply 3.7 pJ 7700 um^2. Everything else is
+   a fit: int16 multiply by a power law through the 8- and 32-bit points (exponent ~2: an array
+   multiplier grows with the square of the width); int2/int4 extrapolate the 8-16 bit (add) and
+   8-32 bit (multiply) power laws; bf16 multiply = fp16 multiply x (8/11)^2 (ASSUMPTION: the
+   significand multiplier, 8 against 11 bits with the hidden bit, dominates); bf16 add = fp16 add
+   (ASSUMPTION: alignment and normalization of the same exponent-dominated datapath). */
+static const double sm__h_add[3][3] = { { 8, 0.03, 36 }, { 16, 0.05, 67 }, { 32, 0.1, 137 } };   /* bits, pJ, um^2 */
+static const double sm__h_mul[2][3] = { { 8, 0.2, 282 }, { 32, 3.1, 3495 } };
+static const double sm__h_fp[2][2][2] = { { { 0.4, 1360 }, { 1.1, 1640 } },     /* fp16: add, mul (pJ, um^2) */
+                                           { { 0.9, 4184 }, { 3.7, 7700 } } };  /* fp32 */
+
+/* Power law through (x0, y0) and (x1, y1), evaluated at x. */
+static double sm__pow_law(double x0, double y0, double x1, double y1, double x) {
+    return y0 * pow(x / x0, log(y1 / y0) / log(x1 / x0));
+}
+
+static int sm__prec_bits(sm_precision p) {
+    static const int bits[] = { 0, 2, 4, 8, 16, 32, 16, 16, 32 };
+    return (int)p > 0 && (int)p < SM_PREC_COUNT ? bits[p] : 0;
+}
+static int sm__prec_float(sm_precision p) { return p == SM_PREC_FP16 || p == SM_PREC_BF16 || p == SM_PREC_FP32; }
+
+/* 45 nm energy and area of one add (mul 0) or multiply (mul 1) at precision p. */
+static void sm__op45(int mul, sm_precision p, double *pj, double *area) {
+    int b = sm__prec_bits(p), k;
+    if (sm__prec_float(p)) {
+        const double *v = sm__h_fp[p == SM_PREC_FP32][mul];
+        double f = (p == SM_PREC_BF16 && mul) ? (8.0 / 11.0) * (8.0 / 11.0) : 1;
+        *pj = v[0] * f; *area = v[1] * f;
+        return;
+    }
+    if (mul) {
+        *pj = sm__pow_law(sm__h_mul[0][0], sm__h_mul[0][1], sm__h_mul[1][0], sm__h_mul[1][1], b);
+        *area = sm__pow_law(sm__h_mul[0][0], sm__h_mul[0][2], sm__h_mul[1][0], sm__h_mul[1][2], b);
+        if (b == 8 || b == 32) { k = b == 32; *pj = sm__h_mul[k][1]; *area = sm__h_mul[k][2]; }   /* the table, exactly */
+        return;
+    }
+    for (k = 0; k < 3; k++) if ((double)b == sm__h_add[k][0]) { *pj = sm__h_add[k][1]; *area = sm__h_add[k][2]; return; }
+    *pj = sm__pow_law(sm__h_add[0][0], sm__h_add[0][1], sm__h_add[1][0], sm__h_add[1][1], b);
+    *area = sm__pow_law(sm__h_add[0][0], sm__h_add[0][2], sm__h_add[1][0], sm__h_add[1][2], b);
+}
+
+SMAPI sm_result sm_op_estimate(const sm_op_desc *d, sm_op_cost *out, sm_error *err) {
+    double e, a, v, pj, area, pj2 = 0, area2 = 0;
+    int nm = d->tech_nm ? d->tech_nm : 45;
+    sm_precision acc = d->acc_precision;
+    memset(out, 0, sizeof *out);
+    if ((int)d->op < 0 || (int)d->op > SM_OP_ADD) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown operation %d", (int)d->op);
+    if ((int)d->precision <= 0 || (int)d->precision >= SM_PREC_COUNT) return sm__fail(err, SM_ERR_VALUE, NULL, "no precision for the %s", sm_op_name(d->op));
+    if (!sm__node(nm, &e, &a, &v)) return sm__fail(err, SM_ERR_VALUE, NULL, "technology %d nm is not in the node table (" SM__NODES_TEXT ")", nm);
+    if (!acc) acc = sm__prec_float(d->precision) ? SM_PREC_FP32 : SM_PREC_INT32;
+    if ((int)acc < 0 || (int)acc >= SM_PREC_COUNT) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown accumulator precision %d", (int)acc);
+    if (sm__prec_float(acc) != sm__prec_float(d->precision))
+        return sm__fail(err, SM_ERR_VALUE, NULL, "a %s MAC cannot accumulate in %s (integer and floating point do not mix)", sm_precision_name(d->precision), sm_precision_name(acc));
+    sm__op45(d->op != SM_OP_ADD, d->precision, &pj, &area);
+    if (d->op == SM_OP_MAC) sm__op45(0, acc, &pj2, &area2);
+    out->pj = (pj + pj2) * e;
+    out->area_um2 = (area + area2) * a;
+    return SM_OK;
+}
+
+/* ---- storage, per access of `bits` bits at 45 nm. SRAM: power laws in capacity (KB) and access
+   width fitted by tools/fit_energy.py to 9 points over 384 B - 2 MB and 16 - 2048 bits: Horowitz
+   ISSCC 2014 (8 KB, 32 KB, 1 MB, 64 bit), CACTI 6.5 at 45 nm as recorded in the Timeloop
+   reference ERTs (128 KB x 64 b, 64 KB x 256 b, 384 B x 16 b) and CACTI 7 at 28 nm as published
+   in ZigZag's example hardware (32 KB, 64 KB x 512 b, 2 MB x 2048 b; converted with the node
+   factor). Largest error at a data point: read 1.27x, write 1.52x. Area (1.04x) and leakage
+   (1.01x) are fitted to the three 45 nm CACTI points only.
+   Register file (flip-flop array: every entry is on the read mux and the write enable tree, so
+   energy grows linearly with the entries): bits x (a + b x entries), fitted to the six
+   Aladdin-style register-file estimates of the Timeloop reference ERTs (simba 45 nm, eyeriss
+   32 nm), largest error 1.62x; area and leakage per bit from the 45 nm points.
+   Register: Aladdin (Shao et al., ISCA 2014) 40 nm table as shipped with Accelergy: 0.009 pJ and
+   5.98 um^2 per bit, no leakage; used as 45 nm, as Accelergy does. Aladdin charges reads only; a
+   flip-flop also spends it when written, so reads, writes and updates all pay it (ASSUMPTION).
+   DRAM: energy per bit by type (interface and core, no node scaling, no area): LPDDR4 8 pJ/bit
+   (Accelergy's DRAM table, "public data"; the Timeloop reference cases use it), HBM2 3.9 and
+   GDDR5 14 pJ/bit (O'Connor et al., "Fine-grained DRAM", MICRO 2017), DDR4 15 pJ/bit
+   (ASSUMPTION: within the 12-20 pJ/bit usually quoted for DDR4 DIMMs; no single source here). */
+#define SM__SRAM_READ(kb, bits) (0.385559 * pow(kb, 0.540818) * pow(bits, 0.455453))
+#define SM__SRAM_WRITE(kb, bits) (0.462632 * pow(kb, 0.400509) * pow(bits, 0.569242))
+#define SM__SRAM_AREA(cap_bits) (0.57167 * pow(cap_bits, 0.972774))
+#define SM__SRAM_LEAK_UW(cap_bits) (1.14873 + 4.00575e-6 * (cap_bits))
+#define SM__RF_READ(bits, entries) ((bits) * (0.014998 + 0.000532807 * (entries)))
+#define SM__RF_WRITE(bits, entries) ((bits) * (0.0120667 + 0.000531796 * (entries)))
+#define SM__RF_AREA_PER_BIT 6.72316
+#define SM__RF_LEAK_UW(cap_bits) (2.10739 + 0.000391533 * (cap_bits))
+#define SM__REG_PJ_PER_BIT 0.009
+#define SM__REG_AREA_PER_BIT 5.98
+static const double sm__dram_pj_per_bit[] = { 8.0, 15.0, 3.9, 14.0 };   /* lpddr4, ddr4, hbm2, gddr5 */
+
+/* Read (write 0) or write (1) energy of one access of `bits` bits to an array of cap_bits, 45 nm. */
+static double sm__access45(sm_mem_kind k, sm_dram_type t, double cap_bits, double bits, int write) {
+    switch (k) {
+    case SM_MEM_SRAM: return write ? SM__SRAM_WRITE(cap_bits / 8192, bits) : SM__SRAM_READ(cap_bits / 8192, bits);
+    case SM_MEM_REGFILE: return write ? SM__RF_WRITE(bits, cap_bits / bits) : SM__RF_READ(bits, cap_bits / bits);
+    case SM_MEM_REG: return SM__REG_PJ_PER_BIT * bits;
+    case SM_MEM_DRAM: return sm__dram_pj_per_bit[t] * bits;
+    default: return 0;
+    }
+}
+
+SMAPI sm_result sm_mem_estimate(const sm_mem_desc *d, sm_mem_cost *out, sm_error *err) {
+    double e, a, v, wb = d->word_bits > 0 ? d->word_bits : 16, block = d->block_words > 0 ? (double)d->block_words : 1;
+    double bits = wb * block, cap = d->words * wb, clock = d->clock_ghz > 0 ? d->clock_ghz : 1, escale, leak_uw = 0;
+    int nm = d->tech_nm ? d->tech_nm : 45;
+    memset(out, 0, sizeof *out);
+    if ((int)d->kind <= SM_MEM_NONE || (int)d->kind > SM_MEM_REG) return sm__fail(err, SM_ERR_VALUE, NULL, "no memory kind (sram, regfile, dram, reg)");
+    if ((int)d->dram_type < 0 || (int)d->dram_type > SM_DRAM_GDDR5) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown DRAM type %d", (int)d->dram_type);
+    if (!sm__node(nm, &e, &a, &v)) return sm__fail(err, SM_ERR_VALUE, NULL, "technology %d nm is not in the node table (" SM__NODES_TEXT ")", nm);
+    if (d->kind != SM_MEM_DRAM && !(d->words > 0))
+        return sm__fail(err, SM_ERR_VALUE, NULL, "a %s needs a size (capacity in words) for its energy and area", sm_mem_kind_name(d->kind));
+    if (d->kind != SM_MEM_DRAM && cap < bits)
+        return sm__fail(err, SM_ERR_VALUE, NULL, "a %s of %g words cannot deliver %g words per access", sm_mem_kind_name(d->kind), d->words, block);
+    escale = d->kind == SM_MEM_DRAM ? 1 : e;   /* off-chip DRAM does not follow the logic node */
+    out->read_pj = sm__access45(d->kind, d->dram_type, cap, bits, 0) * escale / block;
+    out->write_pj = sm__access45(d->kind, d->dram_type, cap, bits, 1) * escale / block;
+    out->update_pj = out->write_pj;
+    if (d->metadata_word_bits > 0) {
+        double mb = d->metadata_word_bits, mcap = d->metadata_words > 0 ? d->metadata_words * mb : cap;
+        if (mcap < mb) mcap = mb;
+        out->metadata_pj[SM_READ] = sm__access45(d->kind, d->dram_type, mcap, mb, 0) * escale;
+        out->metadata_pj[SM_FILL] = out->metadata_pj[SM_UPDATE] = sm__access45(d->kind, d->dram_type, mcap, mb, 1) * escale;
+    }
+    switch (d->kind) {
+    case SM_MEM_SRAM: out->area_um2 = SM__SRAM_AREA(cap) * a; leak_uw = SM__SRAM_LEAK_UW(cap); break;
+    case SM_MEM_REGFILE: out->area_um2 = SM__RF_AREA_PER_BIT * cap * a; leak_uw = SM__RF_LEAK_UW(cap); break;
+    case SM_MEM_REG: out->area_um2 = SM__REG_AREA_PER_BIT * cap * a; break;
+    default: break;
+    }
+    /* uW -> pJ per cycle; leakage scaled like dynamic energy (ASSUMPTION: it grows relative to
+       dynamic energy at small nodes, so this underestimates it there) */
+    out->leak_pj = leak_uw * 1e-3 / clock * e;
+    return SM_OK;
+}
+
+/* ---- networks. Unit costs at 45 nm 0.9 V, all ASSUMPTIONS derived from the data above, not
+   calibrated against a published network:
+   - wire: alpha C V^2 per bit per mm with C = 0.2 pF/mm (a typical on-chip wire) and activity
+     0.5: 0.081 pJ/bit/mm, scaled with V^2 only (wire capacitance per mm barely changes with node);
+   - a 2:1 multiplexer bit costs half a full-adder bit (about half its transistors): half of
+     Horowitz's 32-bit adder per bit, 1.56 fJ and 2.14 um^2, scaled with the node;
+   - default hop 0.1 mm at 45 nm (a PE pitch of 100 um), scaled with the square root of the
+     area factor. */
+#define SM__WIRE_PJ_BIT_MM 0.081
+#define SM__MUX_PJ_BIT (0.1 / 32 / 2)
+#define SM__MUX_UM2_BIT (137.0 / 32 / 2)
+#define SM__HOP_MM 0.1
+
+SMAPI sm_result sm_net_estimate(const sm_net_desc *d, sm_net_cost *out, sm_error *err) {
+    double e, a, v, wb = d->word_bits > 0 ? d->word_bits : 16, n = (double)d->ports, lg, hop, add_pj, add_um2, mux_um2;
+    int nm = d->tech_nm ? d->tech_nm : 45;
+    sm_precision prec = d->precision ? d->precision : SM_PREC_INT32;
+    memset(out, 0, sizeof *out);
+    if ((int)d->kind < 0 || (int)d->kind > SM_NET_ART) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown network kind %d", (int)d->kind);
+    if (d->ports < 2) return sm__fail(err, SM_ERR_VALUE, NULL, "a %s network needs at least 2 ports (got %ld)", sm_net_kind_name(d->kind), d->ports);
+    if (!sm__node(nm, &e, &a, &v)) return sm__fail(err, SM_ERR_VALUE, NULL, "technology %d nm is not in the node table (" SM__NODES_TEXT ")", nm);
+    if ((int)prec < 0 || (int)prec >= SM_PREC_COUNT) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown precision %d", (int)prec);
+    lg = ceil(log2(n) - 1e-12);
+    if (d->kind == SM_NET_BENES && pow(2, lg) != n) return sm__fail(err, SM_ERR_VALUE, NULL, "a benes network needs a power-of-two number of ports (got %ld)", d->ports);
+    hop = d->hop_mm > 0 ? d->hop_mm : SM__HOP_MM * sqrt(a);
+    out->hop_pj = SM__WIRE_PJ_BIT_MM * (v / 0.9) * (v / 0.9) * hop * wb;
+    out->switch_pj = SM__MUX_PJ_BIT * wb * e;
+    mux_um2 = SM__MUX_UM2_BIT * wb * a;   /* one word-wide 2:1 mux */
+    sm__op45(0, prec, &add_pj, &add_um2);
+    add_pj *= e; add_um2 *= a;
+    switch (d->kind) {
+    case SM_NET_BUS:       /* one driver, a wire past every port; a driver/receiver mux per port */
+        out->hops = n - 1; out->area_um2 = n * mux_um2; break;
+    case SM_NET_CROSSBAR:  /* every output is an n:1 mux tree; a word crosses a row and a column */
+        out->switches = lg; out->hops = n - 1; out->area_um2 = n * (n - 1) * mux_um2; break;
+    case SM_NET_BENES:     /* butterfly links at stage k span 2^k ports: n - 1 hops over both halves */
+        out->switches = 2 * lg - 1; out->hops = n - 1; out->area_um2 = (2 * lg - 1) * (n / 2) * 2 * mux_um2; break;
+    case SM_NET_LINEAR:
+        out->adds = (n - 1) / n; out->hops = (n - 1) / n; out->area_um2 = (n - 1) * add_um2; break;
+    case SM_NET_BINARY:    /* level k links span 2^k ports: (n/2) log2 n hops per reduction */
+        out->adds = (n - 1) / n; out->hops = lg / 2; out->area_um2 = (n - 1) * add_um2; break;
+    case SM_NET_FAN:       /* plus two forwarding muxes per adder, one on the path per level */
+        out->adds = (n - 1) / n; out->hops = lg / 2; out->switches = lg; out->area_um2 = (n - 1) * (add_um2 + 2 * mux_um2); break;
+    case SM_NET_ART:       /* three-input adders: a carry-save layer + an adder (~2 adders of area); the
+                              additions per input reduced stay (n-1)/n two-input equivalents */
+        out->adds = (n - 1) / n; out->hops = lg / 2; out->switches = lg; out->area_um2 = (n - 1) * (2 * add_um2 + mux_um2); break;
+    }
+    if (d->kind >= SM_NET_LINEAR) out->add_pj = add_pj;
+    out->word_pj = out->hops * out->hop_pj + out->switches * out->switch_pj + out->adds * out->add_pj;
+    return SM_OK;
+}
+
+/* ---- resolving a spec's costs ---- */
+static double *sm__level_cost(sm_level *lv, int c) {
+    switch (c) {
+    case SM_COST_READ: return &lv->read_pj;
+    case SM_COST_WRITE: return &lv->write_pj;
+    case SM_COST_UPDATE: return &lv->update_pj;
+    case SM_COST_LEAK: return &lv->leak_pj;
+    case SM_COST_AREA: return &lv->area_um2;
+    default: return &lv->metadata_pj[c - SM_COST_MD_READ];
+    }
+}
+
+static int sm__eff_word_bits(const sm_spec *s, const sm_level *lv) {
+    return lv->word_bits ? lv->word_bits : s->problem.word_bits ? s->problem.word_bits : 16;
+}
+
+SMAPI sm_result sm_spec_resolve_energy(sm_spec *s, sm_error *err) {
+    int l, c;
+    sm_error local;
+    for (l = 0; l < s->nlevels; l++) {
+        sm_level *lv = &s->levels[l];
+        sm_mem_desc md;
+        sm_mem_cost mc;
+        const sm_loc *where = lv->kind_loc.line ? &lv->kind_loc : &lv->loc;
+        double lib[SM_COST_COUNT];
+        for (c = 0; c < SM_COST_COUNT; c++) {   /* a value the library filled last time is not given */
+            double *v = sm__level_cost(lv, c);
+            if (lv->source[c] == SM_SRC_LIBRARY && !(lv->given >> c & 1u)) *v = 0;
+            lv->source[c] = ((lv->given >> c & 1u) || *v != 0) ? SM_SRC_SPEC : SM_SRC_NONE;
+        }
+        if (!lv->kind) continue;
+        memset(&md, 0, sizeof md);
+        md.kind = lv->kind;
+        md.dram_type = lv->dram_type;
+        md.words = lv->size;
+        md.word_bits = sm__eff_word_bits(s, lv);
+        md.block_words = lv->block_words;
+        md.banks = lv->banks;
+        md.metadata_word_bits = lv->metadata_word_bits;
+        md.metadata_words = lv->metadata_size;
+        md.tech_nm = lv->tech_nm ? lv->tech_nm : s->tech_nm;
+        md.clock_ghz = s->clock_ghz;
+        if (sm_mem_estimate(&md, &mc, &local) != SM_OK)
+            return sm__fail(err, local.code, where, "[level %s] kind = %s: %s", lv->name, sm_mem_kind_name(lv->kind), local.text + 7);
+        lib[SM_COST_READ] = mc.read_pj; lib[SM_COST_WRITE] = mc.write_pj; lib[SM_COST_UPDATE] = mc.update_pj;
+        lib[SM_COST_LEAK] = mc.leak_pj; lib[SM_COST_AREA] = mc.area_um2;
+        for (c = 0; c < 3; c++) lib[SM_COST_MD_READ + c] = mc.metadata_pj[c];
+        for (c = 0; c < SM_COST_COUNT; c++) {
+            if (lv->source[c] == SM_SRC_SPEC && !s->library_energies) continue;
+            if (c >= SM_COST_MD_READ && lv->metadata_word_bits <= 0) continue;
+            /* update follows write when not given, whichever source write has (one rule with the eval's) */
+            if (c == SM_COST_UPDATE && lv->source[c] != SM_SRC_SPEC && lv->source[SM_COST_WRITE] == SM_SRC_SPEC) continue;
+            *sm__level_cost(lv, c) = lib[c];
+            lv->source[c] = SM_SRC_LIBRARY;
+        }
+    }
+    {
+        sm_compute *cp = &s->compute;
+        sm_op_desc od;
+        sm_op_cost oc;
+        int k;
+        for (k = 0; k < 2; k++) {
+            double *v = k ? &cp->area_um2 : &cp->mac_pj;
+            if (cp->source[k] == SM_SRC_LIBRARY && !(cp->given >> k & 1u)) *v = 0;
+            cp->source[k] = ((cp->given >> k & 1u) || *v != 0) ? SM_SRC_SPEC : SM_SRC_NONE;
+        }
+        if (!cp->use_library) return SM_OK;
+        memset(&od, 0, sizeof od);
+        od.op = cp->op;
+        od.precision = cp->precision;
+        od.acc_precision = cp->acc_precision;
+        od.tech_nm = cp->tech_nm ? cp->tech_nm : s->tech_nm;
+        if (!od.precision) {
+            int wb = s->problem.word_bits ? s->problem.word_bits : 16;
+            od.precision = wb == 8 ? SM_PREC_INT8 : wb == 16 ? SM_PREC_INT16 : wb == 32 ? SM_PREC_INT32 : SM_PREC_DEFAULT;
+            if (!od.precision)
+                return sm__fail(err, SM_ERR_VALUE, cp->op_loc.line ? &cp->op_loc : &cp->loc, "[compute %s] no precision given and word_bits %d is not 8, 16 or 32: set precision", cp->name, wb);
+        }
+        if (cp->acc_precision && cp->op != SM_OP_MAC)
+            return sm__fail(err, SM_ERR_VALUE, cp->op_loc.line ? &cp->op_loc : &cp->loc, "[compute %s] acc_precision applies to op = mac only", cp->name);
+        if (sm_op_estimate(&od, &oc, &local) != SM_OK)
+            return sm__fail(err, local.code, cp->op_loc.line ? &cp->op_loc : &cp->loc, "[compute %s] %s", cp->name, local.text + 7);
+        for (k = 0; k < 2; k++) {
+            if (cp->source[k] == SM_SRC_SPEC && !s->library_energies) continue;
+            *(k ? &cp->area_um2 : &cp->mac_pj) = k ? oc.area_um2 : oc.pj;
+            cp->source[k] = SM_SRC_LIBRARY;
+        }
+    }
+    return SM_OK;
+}
+
 /*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
 /* Sparseloop's correction of vector accesses for small compressed tiles (include/model/buffer.hpp,
    VectorWidthCoefficientTable): below these tile sizes (in blocks), a block holds on average fewer
@@ -2804,6 +3378,88 @@ SMAPI void sm_report_tsv(FILE *f, const sm_spec *s, const sm_stats *st) {
     if (st->area_um2 > 0) sm__row(f, "-", "-", "area_um2", st->area_um2, 1);
 }
 
+static const char *sm__source_name(int src) { return src == SM_SRC_SPEC ? "spec" : src == SM_SRC_LIBRARY ? "library" : "-"; }
+static const char *const sm__cost_names[SM_COST_COUNT] = { "read_pj", "write_pj", "update_pj", "leak_pj", "area_um2",
+                                                           "metadata_read_pj", "metadata_write_pj", "metadata_update_pj" };
+
+/* A level that holds nothing and costs nothing: a pure spatial stage, left out of cost reports. */
+static int sm__no_costs(const sm_level *lv) {
+    return !lv->kind && !lv->given && lv->size == 0 && !lv->read_pj && !lv->write_pj && !lv->update_pj && !lv->leak_pj && !lv->area_um2;
+}
+
+/* A cost's value and source name as reported: an update not given follows the write. */
+static const char *sm__cost_src(const sm_level *lv, int c, double *v) {
+    sm_level *m = (sm_level *)lv;   /* sm__level_cost only reads here */
+    *v = *sm__level_cost(m, c);
+    if (c == SM_COST_UPDATE && lv->source[c] == SM_SRC_NONE && lv->write_pj != 0) { *v = lv->write_pj; return "write"; }
+    return sm__source_name(lv->source[c]);
+}
+
+/* What a level is built from: "sram 65536 words x 16 b, 64 b accesses, 32 banks, 45 nm". */
+static void sm__describe_level(const sm_spec *s, const sm_level *lv, char *buf, size_t cap) {
+    int wb = sm__eff_word_bits(s, lv), nm = lv->tech_nm ? lv->tech_nm : s->tech_nm ? s->tech_nm : 45;
+    double bits = (double)wb * (double)(lv->block_words ? lv->block_words : 1);
+    if (!lv->kind) snprintf(buf, cap, "no kind: costs as given");
+    else if (lv->kind == SM_MEM_DRAM) snprintf(buf, cap, "dram %s, %.0f b accesses", sm_dram_type_name(lv->dram_type), bits);
+    else snprintf(buf, cap, "%s %.6g words x %d b, %.0f b accesses, %ld bank%s, %d nm", sm_mem_kind_name(lv->kind), lv->size, wb, bits,
+                  lv->banks ? lv->banks : 1, lv->banks > 1 ? "s" : "", nm);
+}
+
+static void sm__describe_compute(const sm_spec *s, char *buf, size_t cap) {
+    const sm_compute *cp = &s->compute;
+    if (!cp->use_library) snprintf(buf, cap, "no op or precision: costs as given");
+    else snprintf(buf, cap, "%s %s%s%s, %d nm", sm_op_name(cp->op), cp->precision ? sm_precision_name(cp->precision) : "(from word_bits)",
+                  cp->acc_precision ? " acc " : "", cp->acc_precision ? sm_precision_name(cp->acc_precision) : "",
+                  cp->tech_nm ? cp->tech_nm : s->tech_nm ? s->tech_nm : 45);
+}
+
+/* One line per level and the compute: the source of each cost. */
+static void sm__sources_text(FILE *f, const sm_spec *s) {
+    int l, c;
+    char d[160];
+    double v;
+    for (l = 0; l < s->nlevels; l++) {
+        const sm_level *lv = &s->levels[l];
+        if (sm__no_costs(lv)) continue;
+        fprintf(f, "%-24s", lv->name);
+        for (c = 0; c < SM_COST_COUNT; c++) {
+            if (c >= SM_COST_MD_READ && lv->metadata_word_bits <= 0) continue;
+            fprintf(f, " %s=%s", sm__cost_names[c], sm__cost_src(lv, c, &v));
+        }
+        sm__describe_level(s, lv, d, sizeof d);
+        fprintf(f, "  [%s]\n", d);
+    }
+    sm__describe_compute(s, d, sizeof d);
+    fprintf(f, "%-24s mac_pj=%s area_um2=%s  [%s]\n", s->compute.name, sm__source_name(s->compute.source[0]), sm__source_name(s->compute.source[1]), d);
+}
+
+SMAPI void sm_report_components(FILE *f, const sm_spec *s) {
+    int l, c;
+    const sm_compute *cp = &s->compute;
+    char d[160];
+    double v;
+    fprintf(f, "sparsemodel %s: components of %s (technology %d nm unless a component says otherwise; energies from %s)\n", sm_version_string(),
+            s->arch_name[0] ? s->arch_name : "arch", s->tech_nm ? s->tech_nm : 45, s->library_energies ? "the library where a kind is given" : "the spec where given");
+    fprintf(f, "pJ per word (metadata: per metadata word), leakage pJ per cycle per instance, area um^2 per instance\n");
+    fprintf(f, "%-24s %-18s %14s  %s\n", "component", "cost", "value", "source");
+    for (l = 0; l < s->nlevels; l++) {
+        const sm_level *lv = &s->levels[l];
+        if (sm__no_costs(lv)) continue;
+        sm__describe_level(s, lv, d, sizeof d);
+        fprintf(f, "%s  [%s]\n", lv->name, d);
+        for (c = 0; c < SM_COST_COUNT; c++) {
+            const char *src;
+            if (c >= SM_COST_MD_READ && lv->metadata_word_bits <= 0) continue;
+            src = sm__cost_src(lv, c, &v);
+            fprintf(f, "%-24s %-18s %14.6g  %s\n", "", sm__cost_names[c], v, src);
+        }
+    }
+    sm__describe_compute(s, d, sizeof d);
+    fprintf(f, "%s  [%s]\n", cp->name, d);
+    fprintf(f, "%-24s %-18s %14.6g  %s\n", "", "pj_per_compute", cp->mac_pj, sm__source_name(cp->source[0]));
+    fprintf(f, "%-24s %-18s %14.6g  %s\n", "", "area_um2", cp->area_um2, sm__source_name(cp->source[1]));
+}
+
 SMAPI void sm_report_text(FILE *f, const sm_spec *s, const sm_stats *st) {
     int l, t;
     char a[32], b[32], c[32];
@@ -2854,6 +3510,8 @@ SMAPI void sm_report_text(FILE *f, const sm_spec *s, const sm_stats *st) {
     fprintf(f, "\ncycles       %.0f\nutilization  %.4f\nenergy       %.2f pJ (%.3f pJ/compute)\n",
             st->cycles, st->utilization, st->energy_pj, st->energy_pj / st->computes);
     if (st->area_um2 > 0) fprintf(f, "area         %.1f um^2\n", st->area_um2);
+    fprintf(f, "\nenergy sources (spec: given; library: built-in estimate; -: not given, 0)\n");
+    sm__sources_text(f, s);
 }
 
 static void sm__json_str(FILE *f, const char *s) {
@@ -2865,6 +3523,26 @@ static void sm__json_str(FILE *f, const char *s) {
     }
     fputc('"', f);
 }
+
+/* "kind", "built_from" and "costs": {"read_pj": {"value": v, "source": "spec|library|-|write"}, ...} of a level. */
+static void sm__json_costs(FILE *f, const sm_spec *s, const sm_level *lv) {
+    int c, first = 1;
+    char d[160];
+    double v;
+    sm__describe_level(s, lv, d, sizeof d);
+    fprintf(f, ", \"kind\": \"%s\", \"built_from\": ", sm_mem_kind_name(lv->kind));
+    sm__json_str(f, d);
+    fprintf(f, ", \"costs\": {");
+    for (c = 0; c < SM_COST_COUNT; c++) {
+        const char *src;
+        if (c >= SM_COST_MD_READ && lv->metadata_word_bits <= 0) continue;
+        src = sm__cost_src(lv, c, &v);
+        fprintf(f, "%s\"%s\": {\"value\": %.17g, \"source\": \"%s\"}", first ? "" : ", ", sm__cost_names[c], v, src);
+        first = 0;
+    }
+    fprintf(f, "}");
+}
+
 
 SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
     int l, t, first = 1;
@@ -2880,8 +3558,10 @@ SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
         fprintf(f, "%s\n    {\"name\": ", first ? "" : ",");
         first = 0;
         sm__json_str(f, s->levels[l].name);
-        fprintf(f, ", \"utilized_instances\": %.17g, \"cycles\": %.17g, \"slowdown\": %.17g, \"energy_pj\": %.17g, \"leak_pj\": %.17g, \"tensors\": {",
+        fprintf(f, ", \"utilized_instances\": %.17g, \"cycles\": %.17g, \"slowdown\": %.17g, \"energy_pj\": %.17g, \"leak_pj\": %.17g",
                 ls->utilized_instances, ls->cycles, ls->slowdown, ls->energy_pj, ls->leak_pj);
+        sm__json_costs(f, s, &s->levels[l]);
+        fprintf(f, ", \"tensors\": {");
         for (t = 0; t < st->ntensors; t++) {
             if (!(ls->kept >> t & 1)) continue;
             fprintf(f, "%s", ft ? "" : ", ");
@@ -2909,8 +3589,11 @@ SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
     }
     fprintf(f, "\n  ],\n  \"compute\": {\"name\": ");
     sm__json_str(f, s->compute.name);
-    fprintf(f, ", \"computes\": %.17g, \"actual\": %.17g, \"gated\": %.17g, \"skipped\": %.17g, \"utilized\": %.17g, \"cycles\": %.17g, \"energy_pj\": %.17g},\n",
+    fprintf(f, ", \"computes\": %.17g, \"actual\": %.17g, \"gated\": %.17g, \"skipped\": %.17g, \"utilized\": %.17g, \"cycles\": %.17g, \"energy_pj\": %.17g",
             st->computes, st->compute_class[SM_ACTUAL], st->compute_class[SM_GATED], st->compute_class[SM_SKIPPED], st->utilized_macs, st->compute_cycles, st->compute_energy_pj);
+    fprintf(f, ", \"op\": \"%s\", \"precision\": \"%s\", \"costs\": {\"pj_per_compute\": {\"value\": %.17g, \"source\": \"%s\"}, \"area_um2\": {\"value\": %.17g, \"source\": \"%s\"}}},\n",
+            s->compute.use_library ? sm_op_name(s->compute.op) : "", s->compute.use_library ? sm_precision_name(s->compute.precision) : "",
+            s->compute.mac_pj, sm__source_name(s->compute.source[0]), s->compute.area_um2, sm__source_name(s->compute.source[1]));
     fprintf(f, "  \"cycles\": %.17g,\n  \"utilization\": %.17g,\n  \"energy_pj\": %.17g,\n  \"area_um2\": %.17g\n}\n",
             st->cycles, st->utilization, st->energy_pj, st->area_um2);
 }

@@ -1,6 +1,7 @@
 /* sparsemodel: the command-line tool. Thin on purpose: load -> eval -> report, the reference for
    how to call the library.
      sparsemodel eval SPEC.ini [--format text|tsv|json] [--set section.key=value]...
+     sparsemodel components SPEC.ini [--set section.key=value]...
 */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
@@ -11,10 +12,13 @@
 static void usage(FILE *f) {
     fprintf(f,
             "usage: sparsemodel eval SPEC.ini [--format text|tsv|json] [--set section.key=value]...\n"
+            "       sparsemodel components SPEC.ini [--set section.key=value]...\n"
             "       sparsemodel --help | --version\n"
             "\n"
             "eval     evaluate the mapping of SPEC.ini on its architecture and print per-level\n"
             "         reads, fills, updates, cycles and energy (default format: text)\n"
+            "components  print every component's per-action energies, leakage and area and\n"
+            "         where each came from (the spec or the built-in library)\n"
             "--set    override a key after loading, e.g. --set 'level glb.size=32768'\n"
             "         or --set mapping.DRAM.temporal=Q14 (later settings win)\n"
             "Errors are printed as file:line: error: message; the exit code is then 1 (2 for usage).\n");
@@ -29,7 +33,7 @@ int main(int argc, char **argv) {
     sm_error err;
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) { usage(stdout); return 0; }
     if (argc >= 2 && !strcmp(argv[1], "--version")) { printf("sparsemodel %s (spec format v%d)\n", sm_version_string(), SM_SPEC_VERSION); return 0; }
-    if (argc < 3 || strcmp(argv[1], "eval") != 0) { usage(stderr); return 2; }
+    if (argc < 3 || (strcmp(argv[1], "eval") != 0 && strcmp(argv[1], "components") != 0)) { usage(stderr); return 2; }
     sets = (const char **)calloc((size_t)argc, sizeof *sets);
     if (!sets) return 1;
     for (i = 2; i < argc; i++) {
@@ -52,6 +56,11 @@ int main(int argc, char **argv) {
         return 1;
     }
     free(sets);
+    if (!strcmp(argv[1], "components")) {
+        sm_report_components(stdout, spec);
+        sm_spec_free(spec);
+        return 0;
+    }
     if (sm_eval(spec, &st, &err) != SM_OK) {
         fprintf(stderr, "%s\n", err.text);
         sm_spec_free(spec);

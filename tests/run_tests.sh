@@ -65,6 +65,10 @@ $CLI eval specs/eyeriss_like.ini --format json | python3 -c 'import json,sys; d=
 $CLI eval specs/eyeriss_like.ini --set 'level shared_glb.read_bw=1' --format tsv | grep -q $'^-\t-\tcycles\t1354752$' && ok || bad "--set read_bw throttles shared_glb"
 $CLI eval specs/eyeriss_like.ini --set 'mapping.DRAM.temporal=P8 Q2 M2' > /dev/null 2>&1; [ $? -eq 1 ] && ok || bad "--set with a wrong factor must fail"
 $CLI eval specs/eyeriss_like.ini | grep -q '^cycles *86016' && ok || bad "text output"
+$CLI components specs/lib/eyeriss_like.ini | grep -q '^ *read_pj .* library$' && ok || bad "components: library costs"
+$CLI components specs/eyeriss_like.ini | grep -q '^ *read_pj .* spec$' && ok || bad "components: spec costs"
+$CLI eval specs/lib/simba_like.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); l=d["levels"][1]; sys.exit(0 if l["kind"]=="sram" and l["costs"]["read_pj"]["source"]=="library" and d["compute"]["costs"]["pj_per_compute"]["source"]=="library" else 1)' && ok || bad "json energy sources"
+$CLI eval specs/lib/simba_like.ini | grep -q '^GlobalBuffer .*read_pj=library' && ok || bad "text energy sources"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
