@@ -1526,6 +1526,7 @@ static sm_result sm__load(sm__source *src, const char *const *sets, int nsets, s
     if (!err) err = &local;
     memset(&st, 0, sizeof st);
     st.err = err;
+    stbds_sh_new_strdup(st.index);   /* the map owns copies of its keys (they are built in stack buffers) */
     src->st = &st;
     *out = NULL;
     stbds_arrput(st.open_files, sm__strdup(src->file));

@@ -3,7 +3,7 @@
 # -fsanitize=address,undefined; any sanitizer report fails the test that triggered it.
 # Last line: "N passed, M failed".
 cd "$(dirname "$0")/.."
-export ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
+export ASAN_OPTIONS=exitcode=99:detect_leaks=1:detect_stack_use_after_return=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=98:print_stacktrace=1
 pass=0; fail=0
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
