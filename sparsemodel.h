@@ -1,4 +1,4 @@
-/* sparsemodel.h v0.1.0 -- analytic models of dense and sparse DNN accelerators, in one C99 header.
+/* sparsemodel.h v0.2.0 -- analytic models of dense and sparse DNN accelerators, in one C99 header.
 
    QUICK START
      In exactly one C file:
@@ -35,16 +35,31 @@
      - energy: per instance and action, ceil(count / block_words) vector accesses x block energy,
        divided by utilized instances per utilized cluster; leakage on utilized instances.
 
+   SPARSE MODEL (Sparseloop's statistical analysis; dense is density 1)
+     - [density] models give every tile an occupancy distribution (uniform: hypergeometric;
+       fixed; N:M along a rank; banded; an actual 0/1 mask).
+     - [format LEVEL] ranks (UOP, CP, B, UB, RLE) bind to the tile's loops; they give metadata and
+       payload entries per tile, remove the accesses of zeros, and set compressed capacity.
+     - [saf] gate/skip a tensor's accesses where condition tiles are empty; what a SAF removes
+       never reaches the levels below; skip_spatial idles instances with empty tiles. Computes are
+       actual, gated, skipped or absent from the operands' states.
+     - counts are rounded as Sparseloop rounds them; totals use average utilized instances.
+       A compute-skip model (sm_spec.skip_model) may replace the compute timing.
+
    TABLE OF CONTENTS (grep '\[@' sparsemodel.h; each tag has a declaration and an .impl half)
      @base      limits, result codes, errors, locations
      @workload  einsum, dims, tensors (sm_problem)
      @arch      storage levels and compute (sm_level, sm_compute)
      @mapping   loop nest and keep/bypass (sm_level_map)
+     @sparse    density models, rank formats, SAFs, the compute-skip hook (sm_density,
+                sm_format, sm_saf, sm_skip_fn)
      @spec      the whole evaluation and the INI loader (sm_spec, sm_spec_load_*)
      @energy    built-in energy and area of storage, arithmetic and networks by kind, size,
                 width, precision and technology node (sm_mem_estimate, sm_op_estimate,
                 sm_net_estimate, sm_spec_resolve_energy)
      @nest      nest analysis: tiles, fills, reads, updates (internal)
+     @sparse.impl  occupancy, formats bound to loops, SAF probabilities, spatial skipping, the
+                combine and compute classification (internal)
      @eval      validation, timing, energy (sm_eval, sm_stats)
      @report    text, TSV and JSON writers, component costs (sm_report_components)
 
@@ -62,7 +77,7 @@
 #include <stdio.h>
 
 #define SM_VERSION_MAJOR 0
-#define SM_VERSION_MINOR 1
+#define SM_VERSION_MINOR 2
 #define SM_VERSION_PATCH 0
 #define SM_SPEC_VERSION 1
 
@@ -597,7 +612,7 @@ SMAPI const char *sm_result_string(sm_result r) {
     return (r >= 0 && r < SM_RESULT_COUNT) ? s[r] : "unknown result";
 }
 
-SMAPI const char *sm_version_string(void) { return "0.1.0"; }
+SMAPI const char *sm_version_string(void) { return "0.2.0"; }
 
 /*=== [@workload.impl] ==========================================================================*/
 static void sm__skip_ws(const char **s) { while (**s && isspace((unsigned char)**s)) (*s)++; }
