@@ -1277,6 +1277,7 @@ static sm_result sm__parse_format(const sm__kv *kv, sm_spec *s, sm_error *err) {
     const char *dot = strchr(kv->key, '.'), *v = kv->value;
     sm_format *f;
     if (l < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s]: no storage level named '%s'", kv->section, kv->section + 7);
+    if (strlen(kv->key) >= sizeof tname) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] key '%.40s...' is too long", kv->section, kv->key);
     sm__copy(tname, sizeof tname, kv->key);
     if (dot) tname[dot - kv->key] = 0;
     if ((t = sm_problem_tensor(p, tname)) < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] '%s' is not a tensor of the einsum", kv->section, tname);
@@ -3266,7 +3267,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     o->computes = computes;
     sm__compute_classes(nop, op_d, op_md, op_saf, op_p, gate_compute, skip_compute, comp_left, o->compute_class);
     o->utilized_macs = any_spatial ? comp_avg : util[L];
-    o->compute_cycles = sm__ceil((o->compute_class[SM_ACTUAL] + o->compute_class[SM_GATED]) / o->utilized_macs);
+    o->compute_cycles = o->utilized_macs > 0 ? sm__ceil((o->compute_class[SM_ACTUAL] + o->compute_class[SM_GATED]) / o->utilized_macs) : 0;
     if (s->skip_model) {
         sm_skip_query q;
         sm_skip_answer ans;

@@ -219,7 +219,7 @@ static void determinism(void) {
 /* Fuzzer findings, kept as specs in tests/regress/: each must evaluate (or fail cleanly) to
    finite, non-negative numbers. */
 static void regressions(void) {
-    static const char *files[] = { "tests/regress/nan_spatial_zero.ini" };
+    static const char *files[] = { "tests/regress/nan_spatial_zero.ini", "tests/regress/nan_no_macs.ini" };
     size_t i;
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
         sm_spec *s;

@@ -17,7 +17,8 @@ for t in spec einsum mapping eval; do
   esac
   echo "== fuzz_$t for ${secs}s"
   (cd build/fuzz && ../fuzz_$t -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "corpus_$t" 2>&1 | \
-     grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|#[0-9]+ *DONE|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' ) || true
-  ls build/fuzz/crash-* build/fuzz/leak-* build/fuzz/timeout-* 2>/dev/null && { echo "fuzz_$t found a problem"; exit 1; }
+     grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb|#[0-9]+[[:space:]]+DONE|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' ) || true
+  found=$(ls build/fuzz/ | grep -E '^(crash|leak|timeout|oom)-' || true)
+  if [ -n "$found" ]; then echo "fuzz_$t found a problem: $found (in build/fuzz/)"; exit 1; fi
 done
 echo "fuzz: all targets clean"
