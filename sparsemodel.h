@@ -62,6 +62,8 @@
                 combine and compute classification (internal)
      @eval      validation, timing, energy (sm_eval, sm_stats)
      @report    text, TSV and JSON writers, component costs (sm_report_components)
+     @search    mapper (mapspace, constraints, exhaustive / random / annealing search, threads,
+                shards) and design-space sweeps (sm_map, sm_sweep_*)
 
    CONFIGURATION MACROS
      SPARSEMODEL_IMPLEMENTATION   compile the implementation in this translation unit
@@ -127,7 +129,8 @@ extern "C" {
     X(SM_ERR_FANOUT,      "spatial loops exceed fanout") \
     X(SM_ERR_OVERFLOW,    "count overflows exact arithmetic") \
     X(SM_ERR_LIMIT,       "fixed capacity exceeded") \
-    X(SM_ERR_UNSUPPORTED, "not supported by this version")
+    X(SM_ERR_UNSUPPORTED, "not supported by this version") \
+    X(SM_ERR_EMPTY,       "empty mapspace: no valid mapping")
 #define SM__ENUM(c, m) c,
 typedef enum sm_result { SM__RESULTS(SM__ENUM) SM_RESULT_COUNT } sm_result;
 #undef SM__ENUM
@@ -341,6 +344,10 @@ typedef struct sm_skip_answer { double cycles, effectual; } sm_skip_answer;
 typedef sm_result (*sm_skip_fn)(const sm_skip_query *q, const void *params, sm_skip_answer *out);
 
 /*=== [@spec] EVALUATION SPEC AND INI LOADER ====================================================*/
+/* A key of a section the evaluation does not read ([constraints], [mapper], [sweep]), kept verbatim
+   with its location for the search layer (@search), which interprets it. */
+typedef struct sm_kv { const char *section, *key, *value; sm_loc loc; } sm_kv;
+
 typedef struct sm_spec {
     char path[SM_PATH_LEN];
     sm_problem problem;
@@ -363,6 +370,8 @@ typedef struct sm_spec {
     const void *skip_params;       /* passed to skip_model */
     unsigned *owned[SM_MAX_TENSORS];                 /* mask prefix sums, freed by sm_spec_free
                                                         (a copy of a spec shares them) */
+    int nextra;                    /* keys of [constraints], [mapper], [sweep] in file order */
+    sm_kv *extra;                  /* one block owned like `owned` (freed by sm_spec_free, shared by copies) */
 } sm_spec;
 
 /* Load an INI spec. sets: "section.key=value" overrides applied after the files (a level
@@ -524,6 +533,128 @@ SMDEF void sm_report_json(FILE *f, const sm_spec *spec, const sm_stats *st);
 /* Every component's per-action energies, leakage and area, and where each came from (the
    `components` command); needs no evaluation. */
 SMDEF void sm_report_components(FILE *f, const sm_spec *spec);
+
+/*=== [@search] MAPPER AND DESIGN-SPACE SWEEPS ==================================================*/
+/* The mapper searches the mappings of a spec's problem on its architecture: the factors of every
+   dim over all levels (temporal, spatial_y, spatial_x within the fanout), the temporal loop order
+   at each level and the keep/bypass choices, under sm_constraints. Candidates are pruned before
+   evaluation (fanout by construction, capacity of uncompressed tiles, constraints; unit loops and
+   orders that cannot change the counts are not enumerated), then sm_eval scores the rest.
+   The search is split into `tasks` independent tasks (exhaustive: interleaved slices of the
+   enumeration; random / anneal: one seeded chain each), run on `threads` threads; the best is the
+   lowest (cost, EDP, task), so the result depends on the seed and the budget in evaluations but
+   not on the thread count, and shards (tasks i with i % nshards == shard) merge to the same result.
+   With a wall-clock budget (`seconds`) the result depends on the machine's speed. */
+enum { SM_TEMPORAL = 0, SM_SPATIAL_Y = 1, SM_SPATIAL_X = 2 };   /* index of every [3] kind array */
+
+/* Constraints on one storage level ([constraints] LEVEL.key); zero = free.
+   factor[kind][dim]: a fixed factor (1 keeps the dim out of that kind: LEVEL.spatial_x_dims = M Q
+   sets 1 for the dims not listed). order: these temporal loops are the innermost, in this order
+   (outermost first); the others go outside them in any order. keep / bypass: tensors forced kept /
+   bypassed. min_utilization: least fraction of the fanout (X x Y instances of the next level) the
+   spatial loops use. max_capacity: most fraction of size / multiple_buffering the kept tiles may
+   use, in dense words (0 -> 1, the capacity check of sm_eval alone). */
+typedef struct sm_level_constraints {
+    long factor[3][SM_MAX_DIMS];
+    int norder, order[SM_MAX_DIMS];
+    unsigned keep, bypass;
+    double min_utilization, max_capacity;
+    sm_loc loc;                    /* the last constraint key of this level */
+} sm_level_constraints;
+typedef struct sm_constraints {
+    sm_level_constraints level[SM_MAX_LEVELS];
+    double min_utilization;        /* least utilized MACs / MAC instances; 0 = none */
+    sm_loc loc;
+} sm_constraints;
+/* Parse the spec's [constraints] section (zeroes c first). */
+SMDEF sm_result sm_constraints_from_spec(const sm_spec *s, sm_constraints *c, sm_error *err);
+
+typedef enum sm_objective {
+    SM_OBJECTIVE_EDP = 0,          /* energy_pj x cycles */
+    SM_OBJECTIVE_ENERGY,
+    SM_OBJECTIVE_CYCLES,
+    SM_OBJECTIVE_WEIGHTED          /* energy_pj^energy_weight x cycles^cycles_weight */
+} sm_objective;
+typedef enum sm_search_kind {
+    SM_SEARCH_AUTO = 0,            /* exhaustive when the pruned mapspace fits the budget, else anneal */
+    SM_SEARCH_EXHAUSTIVE,          /* every mapping of the pruned mapspace */
+    SM_SEARCH_RANDOM,              /* uniform random sampling (with the victory condition) */
+    SM_SEARCH_ANNEAL               /* random start, then simulated annealing over factor moves, loop
+                                      swaps and keep/bypass flips */
+} sm_search_kind;
+
+/* How to search. Defaults: objective EDP; weights 0 -> 1; seed as given; evals 0 -> 200000 (all
+   tasks together; unlimited when only seconds is set); seconds 0 = no wall-clock limit; threads
+   0 -> 1; tasks 0 -> 8; victory 0 = off (a task stops after this many valid evaluations without
+   improving); shard/nshards 0 -> the whole search; constraints NULL -> the spec's [constraints].
+   progress, when set, is called now and then (serialized) with evaluations done and planned. */
+typedef struct sm_map_desc {
+    sm_objective objective;
+    double energy_weight, cycles_weight;
+    sm_search_kind search;
+    unsigned long long seed;
+    double evals;
+    double seconds;
+    int threads, tasks;
+    double victory;
+    int shard, nshards;
+    const sm_constraints *constraints;
+    void (*progress)(void *user, double done, double total);
+    void *progress_user;
+} sm_map_desc;
+/* Fill d from the spec's [mapper] section (zeroes d first). */
+SMDEF sm_result sm_map_desc_from_spec(const sm_spec *s, sm_map_desc *d, sm_error *err);
+
+/* The best mapping found, with its evaluation. */
+typedef struct sm_map_result {
+    int found;
+    sm_level_map map[SM_MAX_LEVELS];
+    sm_stats stats;
+    double cost, edp;              /* objective value and energy x cycles of the best */
+    int task;                      /* the task that found it (ties go to the lowest task) */
+    sm_search_kind search;         /* the strategy used (auto resolved) */
+    double mapspace;               /* mappings in the pruned mapspace (an upper bound when not enumerated) */
+    double candidates, pruned;     /* mappings generated; of those, rejected before evaluation */
+    double evals, valid;           /* sm_eval calls; of those, valid mappings */
+    double seconds, seconds_to_best;   /* wall time; when the winning task found its best (from the start) */
+} sm_map_result;
+
+/* Search the mapspace of spec (its [mapping] is ignored). SM_ERR_EMPTY when no valid mapping exists
+   or none was found; other errors for bad constraints or options. Allocates; thread-safe. */
+SMDEF sm_result sm_map(const sm_spec *spec, const sm_map_desc *desc, sm_map_result *out, sm_error *err);
+/* The objective value of an evaluation. */
+SMDEF double sm_map_cost(const sm_map_desc *desc, const sm_stats *st);
+/* Write map as a complete [mapping] section (every level: temporal, spatial_x, spatial_y, keep). */
+SMDEF void sm_mapping_write(FILE *f, const sm_spec *spec, const sm_level_map *map);
+/* The same on one line, "LEVEL.kind=loops; ..." (non-empty loop lists and every keep), for tables. */
+SMDEF void sm_mapping_line(char *buf, size_t cap, const sm_spec *spec, const sm_level_map *map);
+
+/* A sweep ([sweep] section): axes "section.key" (as --set takes them) with their values; points are
+   the cartesian product (first axis slowest) or `points` random picks (seeded, per point index). */
+typedef struct sm_sweep_axis {
+    char key[2 * SM_NAME_LEN + 16];
+    int nvalues;
+    char **values;                 /* owned */
+    sm_loc loc;
+} sm_sweep_axis;
+typedef struct sm_sweep {
+    int naxes;
+    sm_sweep_axis *axes;           /* owned; free with sm_sweep_free */
+    int random;                    /* mode = random */
+    long points;                   /* random: how many points */
+    unsigned long long seed;
+} sm_sweep;
+/* Parse the spec's [sweep] section: `mode = cartesian|random`, `points = N`, `seed = S`, and axes
+   `SECTION.KEY = a, b, c` | `range A B [STEP]` | `logrange A B [FACTOR]` (a list may separate its
+   values with '|' instead of ',' when they hold commas). Allocates; free with sm_sweep_free. */
+SMDEF sm_result sm_sweep_from_spec(const sm_spec *s, sm_sweep *out, sm_error *err);
+SMDEF long sm_sweep_count(const sm_sweep *sw);
+/* The value index of each axis at point i (0 <= i < sm_sweep_count). */
+SMDEF void sm_sweep_point(const sm_sweep *sw, long i, int *choice);
+SMDEF void sm_sweep_free(sm_sweep *sw);
+/* front[i] = 1 when no other point is <= in both x and y and < in one (minimizing both); of equal
+   points only the first is on the front. */
+SMDEF void sm_pareto(long n, const double *x, const double *y, int *front);
 
 #ifdef __cplusplus
 }
@@ -738,7 +869,7 @@ SMAPI sm_result sm_einsum_parse(const char *text, sm_problem *p, const sm_loc *w
 
 /*=== [@spec.impl] INI LOADER ===================================================================*/
 /* Keys are collected first (later wins, each with its file:line), then interpreted. */
-typedef struct sm__kv { char *section, *key, *value; sm_loc loc; } sm__kv;
+typedef struct sm__kv { char *section, *key, *value; sm_loc loc; int dead; } sm__kv;   /* dead: overridden (keep vs bypass) */
 typedef struct sm__index { char *key; int value; } sm__index;
 typedef struct sm__section { char *name; sm_loc loc; } sm__section;
 typedef struct sm__store {
@@ -794,14 +925,31 @@ static void sm__store_put(sm__store *st, const char *section, const char *key, c
         free(old->value);
         old->value = sm__strdup(value);
         old->loc = *loc;
-        return;
+        old->dead = 0;
+    } else {
+        kv.section = sm__strdup(section);
+        kv.key = sm__strdup(key);
+        kv.value = sm__strdup(value);
+        kv.loc = *loc;
+        kv.dead = 0;
+        stbds_arrput(st->kvs, kv);
+        stbds_shput(st->index, buf, (int)stbds_arrlen(st->kvs) - 1);
     }
-    kv.section = sm__strdup(section);
-    kv.key = sm__strdup(key);
-    kv.value = sm__strdup(value);
-    kv.loc = *loc;
-    stbds_arrput(st->kvs, kv);
-    stbds_shput(st->index, buf, (int)stbds_arrlen(st->kvs) - 1);
+    {   /* [mapping] L.keep and L.bypass are one setting: one from another file (an include, --set)
+           overrides the other; both in one file stay an error */
+        size_t n = strlen(buf);
+        const char *other = NULL;
+        if (strncmp(buf, "mapping\x1f", 8) != 0) return;
+        if (n > 5 && !strcmp(buf + n - 5, ".keep")) { buf[n - 5] = 0; other = ".bypass"; }
+        else if (n > 7 && !strcmp(buf + n - 7, ".bypass")) { buf[n - 7] = 0; other = ".keep"; }
+        if (!other || strlen(buf) + strlen(other) >= sizeof buf) return;
+        strcat(buf, other);
+        i = stbds_shgeti(st->index, buf);
+        if (i >= 0) {
+            sm__kv *sib = &st->kvs[st->index[i].value];
+            if (strcmp(sib->loc.file, loc->file) != 0) sib->dead = 1;
+        }
+    }
 }
 
 static void sm__store_section(sm__store *st, const char *name, const sm_loc *loc) {
@@ -1377,6 +1525,40 @@ static sm_result sm__parse_saf(const sm__kv *kv, sm_spec *s, sm_error *err) {
     return SM_OK;
 }
 
+/* Sections the evaluation does not read; their keys go to spec->extra for the search layer. */
+static int sm__extra_section(const char *name) {
+    return !strcmp(name, "constraints") || !strcmp(name, "mapper") || !strcmp(name, "sweep");
+}
+
+static sm_result sm__extra_collect(const sm__store *st, sm_spec *s, sm_error *err) {
+    ptrdiff_t i, n = stbds_arrlen(st->kvs);
+    size_t bytes = 0;
+    int cnt = 0;
+    char *p;
+    for (i = 0; i < n; i++)
+        if (sm__extra_section(st->kvs[i].section)) {
+            cnt++;
+            bytes += strlen(st->kvs[i].section) + strlen(st->kvs[i].key) + strlen(st->kvs[i].value) + 3;
+        }
+    if (!cnt) return SM_OK;
+    s->extra = (sm_kv *)malloc(sizeof(sm_kv) * (size_t)cnt + bytes);
+    if (!s->extra) return sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory");
+    p = (char *)(s->extra + cnt);
+    for (i = 0; i < n; i++) {
+        const sm__kv *kv = &st->kvs[i];
+        sm_kv *e;
+        size_t a, b, c;
+        if (!sm__extra_section(kv->section)) continue;
+        e = &s->extra[s->nextra++];
+        a = strlen(kv->section) + 1; b = strlen(kv->key) + 1; c = strlen(kv->value) + 1;
+        memcpy(p, kv->section, a); e->section = p; p += a;
+        memcpy(p, kv->key, b); e->key = p; p += b;
+        memcpy(p, kv->value, c); e->value = p; p += c;
+        e->loc = kv->loc;
+    }
+    return SM_OK;
+}
+
 static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
     ptrdiff_t i, n = stbds_arrlen(st->kvs);
     const sm__kv *einsum = NULL, *bounds = NULL;
@@ -1388,6 +1570,7 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
         const sm_loc *loc = &st->sections[i].loc;
         if (!strcmp(name, "mapping")) { s->mapping_loc = *loc; continue; }
         if (!strcmp(name, "problem") || !strcmp(name, "arch") || !strcmp(name, "density")) continue;
+        if (sm__extra_section(name)) continue;   /* read by the search layer */
         if (!strncmp(name, "level ", 6) && name[6]) {
             sm_level *lv;
             if (s->nlevels == SM_MAX_LEVELS) return sm__fail(err, SM_ERR_LIMIT, loc, "[%s] more than %d storage levels", name, SM_MAX_LEVELS);
@@ -1450,6 +1633,7 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
     for (i = 0; i < n; i++) {
         const sm__kv *kv = &st->kvs[i];
         const char *sec = kv->section, *k = kv->key;
+        if (kv->dead || sm__extra_section(sec)) continue;
         if (!strcmp(sec, "problem")) {
             if (!strcmp(k, "einsum") || !strcmp(k, "bounds")) continue;
             if (!strcmp(k, "name")) sm__copy(s->problem.name, SM_NAME_LEN, kv->value);
@@ -1522,6 +1706,7 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             if (r != SM_OK) return r;
         }
     }
+    if ((r = sm__extra_collect(st, s, err)) != SM_OK) return r;
     if (s->nlevels == 0) return sm__fail(err, SM_ERR_VALUE, &whole, "no [level NAME] section");
     if (!s->compute.name[0]) return sm__fail(err, SM_ERR_VALUE, &whole, "no [compute NAME] section");
     {
@@ -1612,6 +1797,7 @@ SMAPI void sm_spec_free(sm_spec *spec) {
     int t;
     if (!spec) return;
     for (t = 0; t < SM_MAX_TENSORS; t++) free(spec->owned[t]);
+    free(spec->extra);
     free(spec);
 }
 
@@ -3613,6 +3799,1245 @@ SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
             s->compute.mac_pj, sm__source_name(s->compute.source[0]), s->compute.area_um2, sm__source_name(s->compute.source[1]));
     fprintf(f, "  \"cycles\": %.17g,\n  \"utilization\": %.17g,\n  \"energy_pj\": %.17g,\n  \"area_um2\": %.17g\n}\n",
             st->cycles, st->utilization, st->energy_pj, st->area_um2);
+}
+
+
+/*=== [@search.impl] MAPPER AND DESIGN-SPACE SWEEPS =============================================*/
+#ifndef SM_NO_THREADS
+#include <pthread.h>
+#include <sys/time.h>
+#else
+#include <time.h>
+#endif
+
+static double sm__now(void) {
+#ifndef SM_NO_THREADS
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + 1e-6 * (double)tv.tv_usec;
+#else
+    return (double)clock() / CLOCKS_PER_SEC;
+#endif
+}
+
+/* splitmix64: one 64-bit state per task, seeded from (seed, task) */
+typedef struct sm__rng { unsigned long long s; } sm__rng;
+static unsigned long long sm__mix(unsigned long long z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+static unsigned long long sm__next(sm__rng *r) { return sm__mix(r->s += 0x9E3779B97F4A7C15ULL); }
+static int sm__below(sm__rng *r, int n) { return n <= 1 ? 0 : (int)((sm__next(r) >> 11) % (unsigned long long)n); }
+static double sm__unit(sm__rng *r) { return (double)(sm__next(r) >> 11) * (1.0 / 9007199254740992.0); }
+static void sm__rng_seed(sm__rng *r, unsigned long long seed, unsigned long long stream) {
+    r->s = sm__mix(seed + 0x9E3779B97F4A7C15ULL) ^ sm__mix(stream * 0xD1B54A32D192ED03ULL + 1);
+}
+
+/* ---- option and constraint parsing ---- */
+static sm_result sm__kv_num(const sm_kv *kv, double lo, double hi, double *out, sm_error *err) {
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(kv->value, &end);
+    while (*end && isspace((unsigned char)*end)) end++;
+    if (end == kv->value || *end || errno || v != v)
+        return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is not a number", kv->section, kv->key, kv->value);
+    if (v < lo || v > hi) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: %g is outside %g..%g", kv->section, kv->key, v, lo, hi);
+    *out = v;
+    return SM_OK;
+}
+
+/* A list of names (dims or tensors), separated by spaces or commas; calls back with each. */
+static sm_result sm__kv_names(const sm_kv *kv, const sm_problem *p, int tensors, unsigned *mask, int *list, int *n, sm_error *err) {
+    const char *v = kv->value;
+    *mask = 0;
+    if (n) *n = 0;
+    for (;;) {
+        char tok[SM_NAME_LEN * 2];
+        size_t k = 0;
+        int i;
+        sm__skip_ws(&v);
+        if (!*v) break;
+        while (*v && !isspace((unsigned char)*v) && *v != ',') { if (k + 1 < sizeof tok) tok[k++] = *v; v++; }
+        if (*v == ',') v++;
+        tok[k] = 0;
+        if (!k) continue;
+        i = tensors ? sm_problem_tensor(p, tok) : sm_problem_dim(p, tok);
+        if (i < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is not a %s of the einsum", kv->section, kv->key, tok, tensors ? "tensor" : "dim");
+        if (*mask >> i & 1u) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is listed twice", kv->section, kv->key, tok);
+        *mask |= 1u << i;
+        if (list) list[(*n)++] = i;
+    }
+    return SM_OK;
+}
+
+SMAPI sm_result sm_constraints_from_spec(const sm_spec *s, sm_constraints *c, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    int i, d, k;
+    unsigned allowed[SM_MAX_LEVELS][3];
+    memset(c, 0, sizeof *c);
+    for (i = 0; i < SM_MAX_LEVELS; i++) allowed[i][0] = allowed[i][1] = allowed[i][2] = ~0u;
+    for (i = 0; i < s->nextra; i++) {
+        const sm_kv *kv = &s->extra[i];
+        const char *dot;
+        char lname[SM_NAME_LEN];
+        int l;
+        sm_level_constraints *lc;
+        sm_result r;
+        if (strcmp(kv->section, "constraints")) continue;
+        c->loc = kv->loc;
+        dot = strrchr(kv->key, '.');
+        if (!dot) {
+            if (!strcmp(kv->key, "min_utilization")) { if ((r = sm__kv_num(kv, 0, 1, &c->min_utilization, err)) != SM_OK) return r; continue; }
+            return sm__fail(err, SM_ERR_UNKNOWN, &kv->loc, "[constraints] unknown key '%s' (min_utilization, or LEVEL.temporal|spatial_x|spatial_y|temporal_dims|spatial_x_dims|spatial_y_dims|order|keep|bypass|min_utilization|max_capacity)", kv->key);
+        }
+        if (dot == kv->key || (size_t)(dot - kv->key) >= SM_NAME_LEN)
+            return sm__fail(err, SM_ERR_UNKNOWN, &kv->loc, "[constraints] key '%s' is not LEVEL.what", kv->key);
+        memcpy(lname, kv->key, (size_t)(dot - kv->key));
+        lname[dot - kv->key] = 0;
+        if ((l = sm__level_index(s, lname)) < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[constraints] %s: no storage level named '%s'", kv->key, lname);
+        lc = &c->level[l];
+        lc->loc = kv->loc;
+        dot++;
+        if (!strcmp(dot, "temporal") || !strcmp(dot, "spatial_x") || !strcmp(dot, "spatial_y")) {
+            sm_loop_list ll;
+            sm__kv tmp;
+            int kind = dot[0] == 't' ? SM_TEMPORAL : dot[8] == 'x' ? SM_SPATIAL_X : SM_SPATIAL_Y;
+            tmp.section = (char *)kv->section; tmp.key = (char *)kv->key; tmp.value = (char *)kv->value; tmp.loc = kv->loc; tmp.dead = 0;
+            if ((r = sm__parse_loops(&tmp, p, &ll, err)) != SM_OK) return r;
+            for (k = 0; k < ll.n; k++) {
+                if (lc->factor[kind][ll.loops[k].dim]) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[constraints] %s: dim %s fixed twice", kv->key, p->dims[ll.loops[k].dim]);
+                lc->factor[kind][ll.loops[k].dim] = ll.loops[k].factor;
+            }
+        } else if (!strcmp(dot, "temporal_dims") || !strcmp(dot, "spatial_x_dims") || !strcmp(dot, "spatial_y_dims")) {
+            unsigned m;
+            int kind = dot[0] == 't' ? SM_TEMPORAL : dot[8] == 'x' ? SM_SPATIAL_X : SM_SPATIAL_Y;
+            if ((r = sm__kv_names(kv, p, 0, &m, NULL, NULL, err)) != SM_OK) return r;
+            allowed[l][kind] = m;
+        } else if (!strcmp(dot, "order")) {
+            unsigned m;
+            if ((r = sm__kv_names(kv, p, 0, &m, lc->order, &lc->norder, err)) != SM_OK) return r;
+        } else if (!strcmp(dot, "keep") || !strcmp(dot, "bypass")) {
+            unsigned m;
+            if ((r = sm__kv_names(kv, p, 1, &m, NULL, NULL, err)) != SM_OK) return r;
+            if (dot[0] == 'k') lc->keep = m; else lc->bypass = m;
+            if (lc->keep & lc->bypass) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[constraints] %s: a tensor is both kept and bypassed at %s", kv->key, lname);
+        } else if (!strcmp(dot, "min_utilization")) {
+            if ((r = sm__kv_num(kv, 0, 1, &lc->min_utilization, err)) != SM_OK) return r;
+        } else if (!strcmp(dot, "max_capacity")) {
+            if ((r = sm__kv_num(kv, 1e-9, 1, &lc->max_capacity, err)) != SM_OK) return r;
+        } else return sm__fail(err, SM_ERR_UNKNOWN, &kv->loc, "[constraints] %s: unknown constraint '%s' (temporal, spatial_x, spatial_y, temporal_dims, spatial_x_dims, spatial_y_dims, order, keep, bypass, min_utilization, max_capacity)", kv->key, dot);
+    }
+    for (i = 0; i < s->nlevels; i++)   /* dims not allowed in a kind: fixed factor 1 */
+        for (k = 0; k < 3; k++)
+            for (d = 0; d < p->ndims; d++) {
+                if (allowed[i][k] >> d & 1u) continue;
+                if (c->level[i].factor[k][d] > 1)
+                    return sm__fail(err, SM_ERR_VALUE, &c->level[i].loc, "[constraints] %s: dim %s has a fixed %s factor %ld but is not among its allowed dims",
+                                    s->levels[i].name, p->dims[d], k == SM_TEMPORAL ? "temporal" : k == SM_SPATIAL_X ? "spatial_x" : "spatial_y", c->level[i].factor[k][d]);
+                c->level[i].factor[k][d] = 1;
+            }
+    return SM_OK;
+}
+
+SMAPI sm_result sm_map_desc_from_spec(const sm_spec *s, sm_map_desc *d, sm_error *err) {
+    int i;
+    memset(d, 0, sizeof *d);
+    for (i = 0; i < s->nextra; i++) {
+        const sm_kv *kv = &s->extra[i];
+        const char *k = kv->key, *v = kv->value;
+        double x;
+        sm_result r = SM_OK;
+        if (strcmp(kv->section, "mapper")) continue;
+        if (!strcmp(k, "objective")) {
+            if (!strcmp(v, "edp")) d->objective = SM_OBJECTIVE_EDP;
+            else if (!strcmp(v, "energy")) d->objective = SM_OBJECTIVE_ENERGY;
+            else if (!strcmp(v, "cycles") || !strcmp(v, "delay")) d->objective = SM_OBJECTIVE_CYCLES;
+            else if (!strcmp(v, "weighted")) d->objective = SM_OBJECTIVE_WEIGHTED;
+            else return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[mapper] objective: '%s' is not edp, energy, cycles or weighted", v);
+        } else if (!strcmp(k, "search")) {
+            if (!strcmp(v, "auto")) d->search = SM_SEARCH_AUTO;
+            else if (!strcmp(v, "exhaustive")) d->search = SM_SEARCH_EXHAUSTIVE;
+            else if (!strcmp(v, "random")) d->search = SM_SEARCH_RANDOM;
+            else if (!strcmp(v, "anneal")) d->search = SM_SEARCH_ANNEAL;
+            else return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[mapper] search: '%s' is not auto, exhaustive, random or anneal", v);
+        } else if (!strcmp(k, "energy_weight")) r = sm__kv_num(kv, 1e-9, 100, &d->energy_weight, err);
+        else if (!strcmp(k, "cycles_weight")) r = sm__kv_num(kv, 1e-9, 100, &d->cycles_weight, err);
+        else if (!strcmp(k, "seed")) { if ((r = sm__kv_num(kv, 0, 1e18, &x, err)) == SM_OK) d->seed = (unsigned long long)x; }
+        else if (!strcmp(k, "evals")) r = sm__kv_num(kv, 1, 1e15, &d->evals, err);
+        else if (!strcmp(k, "budget")) r = sm__kv_num(kv, 1e-6, 1e9, &d->seconds, err);
+        else if (!strcmp(k, "threads")) { if ((r = sm__kv_num(kv, 1, 4096, &x, err)) == SM_OK) d->threads = (int)x; }
+        else if (!strcmp(k, "tasks")) { if ((r = sm__kv_num(kv, 1, 1 << 20, &x, err)) == SM_OK) d->tasks = (int)x; }
+        else if (!strcmp(k, "victory")) r = sm__kv_num(kv, 1, 1e15, &d->victory, err);
+        else return sm__fail(err, SM_ERR_UNKNOWN, &kv->loc, "[mapper] unknown key '%s' (objective, energy_weight, cycles_weight, search, seed, evals, budget, threads, tasks, victory)", k);
+        if (r != SM_OK) return r;
+    }
+    return SM_OK;
+}
+
+SMAPI double sm_map_cost(const sm_map_desc *d, const sm_stats *st) {
+    switch (d->objective) {
+    case SM_OBJECTIVE_ENERGY: return st->energy_pj;
+    case SM_OBJECTIVE_CYCLES: return st->cycles;
+    case SM_OBJECTIVE_WEIGHTED:
+        return pow(st->energy_pj, d->energy_weight > 0 ? d->energy_weight : 1) * pow(st->cycles, d->cycles_weight > 0 ? d->cycles_weight : 1);
+    default: return st->energy_pj * st->cycles;
+    }
+}
+
+/* ---- mapping output ---- */
+static void sm__loops_str(char *buf, size_t cap, const sm_problem *p, const sm_loop_list *ll) {
+    size_t n = 0;
+    int i;
+    buf[0] = 0;
+    for (i = 0; i < ll->n && n + 1 < cap; i++) {
+        const char *dn = p->dims[ll->loops[i].dim];
+        size_t len = strlen(dn);
+        int digit = len && isdigit((unsigned char)dn[len - 1]);
+        int w = snprintf(buf + n, cap - n, "%s%s%s%ld", i ? " " : "", dn, digit ? "=" : "", ll->loops[i].factor);
+        if (w < 0) break;
+        n += (size_t)w;
+    }
+    if (n >= cap) buf[cap - 1] = 0;
+}
+
+static void sm__keep_str(char *buf, size_t cap, const sm_problem *p, unsigned bypass) {
+    size_t n = 0;
+    int t;
+    buf[0] = 0;
+    for (t = 0; t < p->ntensors && n + 1 < cap; t++) {
+        int w;
+        if (bypass >> t & 1u) continue;
+        w = snprintf(buf + n, cap - n, "%s%s", n ? " " : "", p->tensors[t].name);
+        if (w < 0) break;
+        n += (size_t)w;
+    }
+    if (n >= cap) buf[cap - 1] = 0;
+}
+
+SMAPI void sm_mapping_write(FILE *f, const sm_spec *s, const sm_level_map *map) {
+    static const char *const kinds[4] = { "temporal", "spatial_x", "spatial_y", "keep" };
+    int l, k, w = 0;
+    char buf[SM_MAX_LOOPS * (SM_NAME_LEN + 24) + SM_MAX_TENSORS * SM_NAME_LEN], key[SM_NAME_LEN + 16];
+    for (l = 0; l < s->nlevels; l++) { int n = (int)strlen(s->levels[l].name) + 10; if (n > w) w = n; }
+    fprintf(f, "[mapping]\n");
+    for (l = 0; l < s->nlevels; l++)
+        for (k = 0; k < 4; k++) {
+            const sm_level_map *m = &map[l];
+            if (k == 3) sm__keep_str(buf, sizeof buf, &s->problem, m->bypass);
+            else sm__loops_str(buf, sizeof buf, &s->problem, k == 0 ? &m->temporal : k == 1 ? &m->spatial_x : &m->spatial_y);
+            snprintf(key, sizeof key, "%s.%s", s->levels[l].name, kinds[k]);
+            fprintf(f, "%-*s =%s%s\n", w, key, buf[0] ? " " : "", buf);
+        }
+}
+
+SMAPI void sm_mapping_line(char *out, size_t cap, const sm_spec *s, const sm_level_map *map) {
+    static const char *const kinds[3] = { "temporal", "spatial_x", "spatial_y" };
+    char buf[SM_MAX_LOOPS * (SM_NAME_LEN + 24) + SM_MAX_TENSORS * SM_NAME_LEN];
+    size_t n = 0;
+    int l, k;
+    if (!cap) return;
+    out[0] = 0;
+    for (l = 0; l < s->nlevels; l++)
+        for (k = 0; k < 4; k++) {
+            const sm_level_map *m = &map[l];
+            int w;
+            if (k == 3) sm__keep_str(buf, sizeof buf, &s->problem, m->bypass);
+            else {
+                const sm_loop_list *ll = k == 0 ? &m->temporal : k == 1 ? &m->spatial_x : &m->spatial_y;
+                if (!ll->n) continue;
+                sm__loops_str(buf, sizeof buf, &s->problem, ll);
+            }
+            if (n + 1 >= cap) return;
+            w = snprintf(out + n, cap - n, "%s%s.%s=%s", n ? "; " : "", s->levels[l].name, k == 3 ? "keep" : kinds[k], buf);
+            if (w < 0 || (size_t)w >= cap - n) { out[cap - 1] = 0; return; }
+            n += (size_t)w;
+        }
+}
+
+/* ---- the mapspace ---- */
+#define SM__MAX_PRIMES 64
+typedef struct sm__space {
+    const sm_spec *spec;
+    sm_map_desc d;
+    sm_constraints con;
+    int L, D, T;
+    long fixed[SM_MAX_LEVELS][3][SM_MAX_DIMS];  /* fixed factors (0 = free) */
+    long rest[SM_MAX_DIMS];                     /* bound / fixed factors: what the search distributes */
+    int nprimes[SM_MAX_DIMS];
+    long primes[SM_MAX_DIMS][SM__MAX_PRIMES];   /* prime factors of rest, with multiplicity */
+    int nslots[SM_MAX_DIMS];
+    short slots[SM_MAX_DIMS][SM_MAX_LEVELS * 3]; /* free slots (l * 3 + kind) of each dim */
+    int nactive;
+    short active[SM_MAX_DIMS];                  /* dims with rest > 1 */
+    long cap[SM_MAX_LEVELS][3];                 /* most product of a level's spatial factors; temporal 0 = none */
+    long fan[SM_MAX_LEVELS];                    /* X x Y fanout of each level */
+    int spatial_only[SM_MAX_LEVELS];            /* pure spatial stage: no temporal loops, keeps nothing */
+    int nfree[SM_MAX_LEVELS];                   /* perm positions [0, nfree) free, the rest fixed (order constraint) */
+    int fixed_perm[SM_MAX_LEVELS][SM_MAX_DIMS]; /* the initial permutation: free dims, then the order constraint */
+    int nperm_levels;
+    short perm_levels[SM_MAX_LEVELS];           /* levels whose temporal order can change the counts */
+    unsigned keep_fixed[SM_MAX_LEVELS], keep_val[SM_MAX_LEVELS];
+    int nkeepbits;
+    short keepbits[SM_MAX_LEVELS * SM_MAX_TENSORS];   /* free (level * SM_MAX_TENSORS + tensor) choices */
+    unsigned plain[SM_MAX_LEVELS];              /* tensors held uncompressed: their dense tiles must fit */
+    double words[SM_MAX_LEVELS];                /* capacity in words (0 = unbounded) */
+    double limit[SM_MAX_LEVELS];                /* max_capacity in words (0 = none) */
+    double macs;
+} sm__space;
+
+typedef struct sm__genome {
+    long f[SM_MAX_LEVELS][3][SM_MAX_DIMS];
+    unsigned char perm[SM_MAX_LEVELS][SM_MAX_DIMS];   /* temporal order, outermost first, every dim */
+    unsigned keep[SM_MAX_LEVELS];
+} sm__genome;
+
+static int sm__factorize(long n, long *out, int cap) {
+    int k = 0;
+    long q;
+    for (q = 2; q * q <= n && k < cap; q++) while (n % q == 0 && k < cap) { out[k++] = q; n /= q; }
+    if (n > 1 && k < cap) out[k++] = n;
+    return k;
+}
+
+static int sm__is_spatial_stage(const sm_spec *s, int l) {
+    const sm_level *lv = &s->levels[l];
+    int a;
+    if (l == 0 || lv->size > 0 || lv->read_pj || lv->write_pj || lv->update_pj || lv->leak_pj || lv->metadata_word_bits || lv->area_um2) return 0;
+    for (a = 0; a < 3; a++) if (lv->gated_pj[a] || lv->skipped_pj[a] || lv->metadata_pj[a]) return 0;
+    return 1;
+}
+
+static sm_result sm__space_build(const sm_spec *s, const sm_map_desc *desc, sm__space *sp, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    int l, k, d, t, i, sparse = s->nsafs > 0;
+    sm_result r;
+    unsigned all;
+    memset(sp, 0, sizeof *sp);
+    sp->spec = s;
+    sp->d = *desc;
+    sp->L = s->nlevels; sp->D = p->ndims; sp->T = p->ntensors;
+    all = (1u << sp->T) - 1;
+    if (sp->L < 1 || sp->T < 2 || sp->D < 1) return sm__fail(err, SM_ERR_VALUE, NULL, "%s: spec needs an einsum and at least one storage level", s->path);
+    if (desc->constraints) sp->con = *desc->constraints;
+    else if ((r = sm_constraints_from_spec(s, &sp->con, err)) != SM_OK) return r;
+    if ((r = sm__check_mesh(s, err)) != SM_OK) return r;
+    for (t = 0; t < sp->T; t++) {
+        if (s->density[t].kind != SM_DENSITY_DENSE) sparse = 1;
+        for (l = 0; l < sp->L; l++) if (s->format[l][t].nranks) sparse = 1;
+    }
+    sp->macs = (double)sm__instances(s, sp->L);
+    for (l = 0; l < sp->L; l++) {
+        const sm_level *lv = &s->levels[l];
+        const sm_level_constraints *lc = &sp->con.level[l];
+        long fan = sm__instances(s, l + 1) / sm__instances(s, l), fx = sm__mesh_x(s, l + 1) / sm__mesh_x(s, l);
+        double mb = lv->multiple_buffering > 0 ? lv->multiple_buffering : 1, expand = 1;
+        sp->spatial_only[l] = sm__is_spatial_stage(s, l);
+        for (i = 0; i < s->nsafs; i++) {   /* skip_spatial lets the fanout grow by up to 1 / density */
+            const sm_saf *f = &s->safs[i];
+            if (f->kind != SM_SAF_SKIP_SPATIAL || f->level != l) continue;
+            for (t = 0; t < sp->T; t++)
+                if (f->cond >> t & 1u) {
+                    double dn = s->density[t].kind == SM_DENSITY_DENSE ? 1 : s->density[t].density;
+                    if (dn > 0 && ceil(1 / dn - 1e-9) > expand) expand = ceil(1 / dn - 1e-9);
+                }
+        }
+        sp->fan[l] = fan;
+        sp->cap[l][SM_TEMPORAL] = 0;
+        sp->cap[l][SM_SPATIAL_X] = (long)((double)fx * expand);
+        sp->cap[l][SM_SPATIAL_Y] = (long)((double)(fan / fx) * expand);
+        sp->words[l] = lv->size > 0 ? floor(lv->size / mb) : 0;
+        sp->limit[l] = lc->max_capacity > 0 && lv->size > 0 ? floor(lv->size / mb) * lc->max_capacity : 0;
+        for (t = 0; t < sp->T; t++) {
+            const sm_format *fm = &s->format[l][t];
+            int comp = 0;
+            for (i = 0; i < fm->nranks; i++) comp |= fm->rank[i].kind == SM_RANK_CP || fm->rank[i].kind == SM_RANK_B || fm->rank[i].kind == SM_RANK_RLE;
+            if (!comp) sp->plain[l] |= 1u << t;
+        }
+        /* keep / bypass */
+        if (l == 0) {
+            if (lc->bypass) return sm__fail(err, SM_ERR_EMPTY, &lc->loc, "[constraints] %s.bypass: the outermost level keeps every tensor", lv->name);
+            sp->keep_fixed[l] = all; sp->keep_val[l] = all;
+        } else if (sp->spatial_only[l]) {
+            if (lc->keep) return sm__fail(err, SM_ERR_EMPTY, &lc->loc, "[constraints] %s.keep: %s is a pure spatial stage (size 0, no energy), it keeps nothing", lv->name, lv->name);
+            sp->keep_fixed[l] = all; sp->keep_val[l] = 0;
+        } else {
+            sp->keep_fixed[l] = (lc->keep | lc->bypass) & all;
+            sp->keep_val[l] = lc->keep & all;
+            for (t = 0; t < sp->T; t++) if (!(sp->keep_fixed[l] >> t & 1u)) sp->keepbits[sp->nkeepbits++] = (short)(l * SM_MAX_TENSORS + t);
+        }
+        /* fixed factors */
+        for (k = 0; k < 3; k++)
+            for (d = 0; d < sp->D; d++) {
+                long f = lc->factor[k][d];
+                if (k == SM_TEMPORAL && sp->spatial_only[l]) {
+                    if (f > 1) return sm__fail(err, SM_ERR_EMPTY, &lc->loc, "[constraints] %s.temporal: %s is a pure spatial stage (no temporal loops)", lv->name, lv->name);
+                    f = 1;
+                }
+                if (k != SM_TEMPORAL && f > sp->cap[l][k])
+                    return sm__fail(err, SM_ERR_EMPTY, &lc->loc, "[constraints] %s.%s: factor %ld of %s exceeds the fanout %ld", lv->name, k == SM_SPATIAL_X ? "spatial_x" : "spatial_y", f, p->dims[d], sp->cap[l][k]);
+                if (k != SM_TEMPORAL && sp->cap[l][k] <= 1) f = 1;
+                sp->fixed[l][k][d] = f;
+            }
+        /* temporal order: free dims first (any order), then the constrained tail */
+        {
+            unsigned in_order = 0;
+            int n = 0;
+            for (i = 0; i < lc->norder; i++) in_order |= 1u << lc->order[i];
+            for (d = 0; d < sp->D; d++) if (!(in_order >> d & 1u)) sp->fixed_perm[l][n++] = d;
+            sp->nfree[l] = n;
+            for (i = 0; i < lc->norder; i++) sp->fixed_perm[l][n++] = lc->order[i];
+        }
+    }
+    for (d = 0; d < sp->D; d++) {   /* what the search distributes, and where */
+        long fixed = 1, bound = p->bounds[d];
+        for (l = 0; l < sp->L; l++) for (k = 0; k < 3; k++) if (sp->fixed[l][k][d]) {
+            fixed *= sp->fixed[l][k][d];
+            if (fixed > bound) break;
+        }
+        if (fixed > bound || bound % fixed)
+            return sm__fail(err, SM_ERR_EMPTY, &sp->con.loc, "[constraints] the fixed factors of dim %s multiply to %ld, which does not divide its bound %ld", p->dims[d], fixed, bound);
+        sp->rest[d] = bound / fixed;
+        sp->nprimes[d] = sm__factorize(sp->rest[d], sp->primes[d], SM__MAX_PRIMES);
+        for (l = 0; l < sp->L; l++)
+            for (k = 0; k < 3; k++) {
+                if (sp->fixed[l][k][d]) continue;
+                if (k != SM_TEMPORAL && sp->cap[l][k] <= 1) continue;
+                sp->slots[d][sp->nslots[d]++] = (short)(l * 3 + k);
+            }
+        if (sp->rest[d] > 1) {
+            if (!sp->nslots[d]) return sm__fail(err, SM_ERR_EMPTY, &sp->con.loc, "[constraints] dim %s has %ld left to map but every level fixes its factors", p->dims[d], sp->rest[d]);
+            sp->active[sp->nactive++] = (short)d;
+        }
+    }
+    for (l = 0; l < sp->L; l++) {   /* where the temporal order can change the counts */
+        int below = 0, m;
+        if (sp->spatial_only[l]) continue;
+        for (m = l + 1; m < sp->L; m++) if (!sp->spatial_only[m]) below = 1;
+        if (below || sparse) sp->perm_levels[sp->nperm_levels++] = (short)l;
+    }
+    return SM_OK;
+}
+
+/* The genome as sm_level_maps: temporal loops in perm order, spatial loops in dim order. */
+static void sm__to_map(const sm__space *sp, const sm__genome *g, sm_level_map *map) {
+    int l, i, d;
+    unsigned all = (1u << sp->T) - 1;
+    for (l = 0; l < sp->L; l++) {
+        sm_level_map *m = &map[l];
+        m->temporal.n = m->spatial_x.n = m->spatial_y.n = 0;
+        for (i = 0; i < sp->D; i++) {
+            d = g->perm[l][i];
+            if (g->f[l][SM_TEMPORAL][d] > 1) { m->temporal.loops[m->temporal.n].dim = d; m->temporal.loops[m->temporal.n++].factor = g->f[l][SM_TEMPORAL][d]; }
+        }
+        for (d = 0; d < sp->D; d++) {
+            if (g->f[l][SM_SPATIAL_Y][d] > 1) { m->spatial_y.loops[m->spatial_y.n].dim = d; m->spatial_y.loops[m->spatial_y.n++].factor = g->f[l][SM_SPATIAL_Y][d]; }
+            if (g->f[l][SM_SPATIAL_X][d] > 1) { m->spatial_x.loops[m->spatial_x.n].dim = d; m->spatial_x.loops[m->spatial_x.n++].factor = g->f[l][SM_SPATIAL_X][d]; }
+        }
+        m->bypass = ~g->keep[l] & all;
+    }
+}
+
+/* The genome with only its fixed parts: fixed factors, 1 elsewhere, initial orders, fixed keeps. */
+static void sm__genome_base(const sm__space *sp, sm__genome *g) {
+    int l, k, d;
+    memset(g, 0, sizeof *g);
+    for (l = 0; l < sp->L; l++) {
+        for (k = 0; k < 3; k++) for (d = 0; d < sp->D; d++) g->f[l][k][d] = sp->fixed[l][k][d] ? sp->fixed[l][k][d] : 1;
+        for (d = 0; d < sp->D; d++) g->perm[l][d] = (unsigned char)sp->fixed_perm[l][d];
+        g->keep[l] = sp->keep_val[l];
+    }
+}
+
+static long sm__spatial_prod(const sm__space *sp, const sm__genome *g, int l, int k) {
+    long pr = 1;
+    int d;
+    for (d = 0; d < sp->D; d++) pr *= g->f[l][k][d];
+    return pr;
+}
+
+/* May factor m of a dim go into slot (l, k)? */
+static int sm__fits(const sm__space *sp, const sm__genome *g, int l, int k, long m) {
+    return k == SM_TEMPORAL || (double)sm__spatial_prod(sp, g, l, k) * (double)m <= (double)sp->cap[l][k];
+}
+
+/* Make a random genome fit the capacities (uncompressed tiles), inner levels first: while a level
+   overflows, bypass one of its free tensors or move a prime factor from that level or below to a
+   temporal slot above it. Returns 0 when it gives up. */
+static int sm__repair(const sm__space *sp, sm__rng *r, sm__genome *g) {
+    const sm_problem *p = &sp->spec->problem;
+    int l, d, k, t, it;
+    for (l = sp->L - 1; l >= 0; l--) {
+        if (!sp->words[l]) continue;
+        for (it = 0; it < 64; it++) {
+            double ext[SM_MAX_DIMS], used = 0, w;
+            int cand[SM_MAX_TENSORS], nc = 0, m;
+            for (d = 0; d < sp->D; d++) ext[d] = 1;
+            for (m = sp->L - 1; m >= l; m--) for (d = 0; d < sp->D; d++) for (k = 0; k < 3; k++) ext[d] *= (double)g->f[m][k][d];
+            for (t = 0; t < sp->T; t++) {
+                if (!(g->keep[l] >> t & 1u) || !(sp->plain[l] >> t & 1u)) continue;
+                w = sm__tile_size(&p->tensors[t], ext, NULL);
+                if (w > 0) used += w;
+                if (!(sp->keep_fixed[l] >> t & 1u)) cand[nc++] = t;
+            }
+            if (used <= sp->words[l]) break;
+            if (nc && (l == 0 || sm__below(r, 2))) { g->keep[l] &= ~(1u << cand[sm__below(r, nc)]); continue; }
+            {   /* move one prime of a dim from a slot at l or below to a temporal slot above l */
+                int tries, moved = 0;
+                for (tries = 0; tries < 32 && !moved && sp->nactive; tries++) {
+                    int dd = sp->active[sm__below(r, sp->nactive)], n = sp->nslots[dd], src[SM_MAX_LEVELS * 3], dst[SM_MAX_LEVELS * 3], ns = 0, nd = 0, s, q;
+                    long f;
+                    for (s = 0; s < n; s++) {
+                        int sl = sp->slots[dd][s];
+                        if (sl / 3 >= l && g->f[sl / 3][sl % 3][dd] > 1) src[ns++] = sl;
+                        if (sl / 3 < l && sl % 3 == SM_TEMPORAL) dst[nd++] = sl;
+                    }
+                    if (!ns || !nd) continue;
+                    s = src[sm__below(r, ns)];
+                    f = g->f[s / 3][s % 3][dd];
+                    for (q = 0; q < sp->nprimes[dd]; q++) if (f % sp->primes[dd][q] == 0) break;
+                    if (q == sp->nprimes[dd]) continue;
+                    g->f[s / 3][s % 3][dd] /= sp->primes[dd][q];
+                    s = dst[sm__below(r, nd)];
+                    g->f[s / 3][s % 3][dd] *= sp->primes[dd][q];
+                    moved = 1;
+                }
+                if (!moved) { if (nc) g->keep[l] &= ~(1u << cand[sm__below(r, nc)]); else return 0; }
+            }
+        }
+    }
+    return 1;
+}
+
+/* A random genome: each prime factor of each dim goes to a random free slot where it fits. */
+static void sm__genome_random(const sm__space *sp, sm__rng *r, sm__genome *g) {
+    int order[SM_MAX_DIMS], i, j, l;
+    sm__genome_base(sp, g);
+    for (i = 0; i < sp->nactive; i++) order[i] = sp->active[i];
+    for (i = sp->nactive - 1; i > 0; i--) { j = sm__below(r, i + 1); { int t = order[i]; order[i] = order[j]; order[j] = t; } }
+    for (i = 0; i < sp->nactive; i++) {
+        int d = order[i], q;
+        for (q = 0; q < sp->nprimes[d]; q++) {
+            short cand[SM_MAX_LEVELS * 3];
+            int nc = 0, s;
+            for (s = 0; s < sp->nslots[d]; s++) {
+                int sl = sp->slots[d][s];
+                if (sm__fits(sp, g, sl / 3, sl % 3, sp->primes[d][q])) cand[nc++] = (short)sl;
+            }
+            if (!nc) { s = sp->slots[d][0]; }   /* cannot happen while a temporal slot exists */
+            else s = cand[sm__below(r, nc)];
+            g->f[s / 3][s % 3][d] *= sp->primes[d][q];
+        }
+    }
+    for (l = 0; l < sp->L; l++) {
+        for (i = sp->nfree[l] - 1; i > 0; i--) { j = sm__below(r, i + 1); { unsigned char t = g->perm[l][i]; g->perm[l][i] = g->perm[l][j]; g->perm[l][j] = t; } }
+    }
+    for (i = 0; i < sp->nkeepbits; i++) {
+        int kb = sp->keepbits[i];
+        if (sm__next(r) >> 63) g->keep[kb / SM_MAX_TENSORS] |= 1u << (kb % SM_MAX_TENSORS);
+    }
+    sm__repair(sp, r, g);
+}
+
+/* The always-valid start when nothing else is: every free factor at the outermost temporal slot
+   that takes it, every free tensor bypassed (inner tiles of one word). */
+static void sm__genome_outer(const sm__space *sp, sm__genome *g) {
+    int i, q;
+    sm__genome_base(sp, g);
+    for (i = 0; i < sp->nactive; i++) {
+        int d = sp->active[i];
+        for (q = 0; q < sp->nprimes[d]; q++) {
+            int s, pick = -1;
+            for (s = 0; s < sp->nslots[d] && pick < 0; s++) if (sp->slots[d][s] % 3 == SM_TEMPORAL) pick = sp->slots[d][s];
+            for (s = 0; s < sp->nslots[d] && pick < 0; s++) if (sm__fits(sp, g, sp->slots[d][s] / 3, sp->slots[d][s] % 3, sp->primes[d][q])) pick = sp->slots[d][s];
+            if (pick < 0) pick = sp->slots[d][0];
+            g->f[pick / 3][pick % 3][d] *= sp->primes[d][q];
+        }
+    }
+}
+
+/* Checks before evaluation: fanout, utilization, capacity of uncompressed tiles and max_capacity.
+   Returns 0 when the genome cannot be valid. */
+static int sm__precheck(const sm__space *sp, const sm__genome *g) {
+    const sm_problem *p = &sp->spec->problem;
+    double ext[SM_MAX_DIMS], macs = 1;
+    int l, d, t, k;
+    for (l = 0; l < sp->L; l++) {
+        double px = (double)sm__spatial_prod(sp, g, l, SM_SPATIAL_X), py = (double)sm__spatial_prod(sp, g, l, SM_SPATIAL_Y);
+        if (px > (double)sp->cap[l][SM_SPATIAL_X] || py > (double)sp->cap[l][SM_SPATIAL_Y]) return 0;
+        if (sp->con.level[l].min_utilization > 0 && px * py < sp->con.level[l].min_utilization * (double)sp->fan[l] - 1e-9) return 0;
+        macs *= px * py;
+    }
+    if (sp->con.min_utilization > 0 && macs < sp->con.min_utilization * sp->macs - 1e-9) return 0;
+    for (d = 0; d < sp->D; d++) ext[d] = 1;
+    for (l = sp->L - 1; l >= 0; l--) {
+        double used = 0, all = 0;
+        for (d = 0; d < sp->D; d++) for (k = 0; k < 3; k++) ext[d] *= (double)g->f[l][k][d];
+        if (!sp->words[l] && !sp->limit[l]) continue;
+        for (t = 0; t < sp->T; t++) {
+            double w;
+            if (!(g->keep[l] >> t & 1u)) continue;
+            w = sm__tile_size(&p->tensors[t], ext, NULL);
+            if (w < 0) continue;
+            all += w;
+            if (sp->plain[l] >> t & 1u) used += w;
+        }
+        if (sp->words[l] && used > sp->words[l]) return 0;
+        if (sp->limit[l] && all > sp->limit[l] + 1e-9) return 0;
+    }
+    return 1;
+}
+
+/* ---- exhaustive enumeration ----
+   Outer index: one factorization per active dim (mixed radix, first dim slowest) and one keep
+   choice; for each, every order of the non-unit free temporal loops at the levels where order
+   matters (mixed radix of factorials). Task i takes the outer indices congruent to i. */
+typedef struct sm__enum {
+    int nf[SM_MAX_DIMS];           /* factorizations of each active dim */
+    long *facts[SM_MAX_DIMS];      /* nf x nslots factors, stb_ds array */
+    double nouter, size;           /* outer indices; mappings (fanout-valid) */
+} sm__enum;
+
+static void sm__enum_dim(const sm__space *sp, int d, long rest, int s, long *cur, long **out, double limit) {
+    int k, n = sp->nslots[d];
+    long f;
+    if ((double)stbds_arrlen(*out) > limit * n) return;
+    if (s == n - 1) {
+        int sl = sp->slots[d][s];
+        if (sl % 3 != SM_TEMPORAL && rest > sp->cap[sl / 3][sl % 3]) return;
+        cur[s] = rest;
+        for (k = 0; k < n; k++) stbds_arrput(*out, cur[k]);
+        return;
+    }
+    for (f = 1; f <= rest; f++) {
+        int sl = sp->slots[d][s];
+        if (rest % f) continue;
+        if (sl % 3 != SM_TEMPORAL && f > sp->cap[sl / 3][sl % 3]) break;
+        cur[s] = f;
+        sm__enum_dim(sp, d, rest / f, s + 1, cur, out, limit);
+    }
+}
+
+static void sm__enum_free(sm__enum *e) {
+    int i;
+    for (i = 0; i < SM_MAX_DIMS; i++) stbds_arrfree(e->facts[i]);
+}
+
+/* The factor and keep choices of outer index o into g; 0 when the fanout is exceeded. */
+static int sm__enum_outer(const sm__space *sp, const sm__enum *e, double o, sm__genome *g) {
+    double keeps = ldexp(1.0, sp->nkeepbits), fi = floor(o / keeps), ki = o - fi * keeps;
+    int i, s, l;
+    sm__genome_base(sp, g);
+    for (i = sp->nactive - 1; i >= 0; i--) {
+        int d = sp->active[i], n = sp->nslots[d];
+        double q = floor(fi / e->nf[i]);
+        long idx = (long)(fi - q * e->nf[i]);
+        fi = q;
+        for (s = 0; s < n; s++) { int sl = sp->slots[d][s]; g->f[sl / 3][sl % 3][d] *= e->facts[i][idx * n + s]; }
+    }
+    for (i = 0; i < sp->nkeepbits; i++) {
+        int kb = sp->keepbits[i];
+        if (fmod(floor(ki / ldexp(1.0, i)), 2) == 1) g->keep[kb / SM_MAX_TENSORS] |= 1u << (kb % SM_MAX_TENSORS);
+    }
+    for (l = 0; l < sp->L; l++)
+        if (sm__spatial_prod(sp, g, l, SM_SPATIAL_X) > sp->cap[l][SM_SPATIAL_X] || sm__spatial_prod(sp, g, l, SM_SPATIAL_Y) > sp->cap[l][SM_SPATIAL_Y]) return 0;
+    return 1;
+}
+
+/* Free non-unit temporal dims of each order-relevant level (in perm position order), their count's
+   factorial product = the orders to try. */
+static double sm__enum_orders(const sm__space *sp, const sm__genome *g, int nu[SM_MAX_LEVELS], int u[SM_MAX_LEVELS][SM_MAX_DIMS]) {
+    double n = 1;
+    int i, j, l;
+    for (i = 0; i < sp->nperm_levels; i++) {
+        l = sp->perm_levels[i];
+        nu[l] = 0;
+        for (j = 0; j < sp->nfree[l]; j++) if (g->f[l][SM_TEMPORAL][g->perm[l][j]] > 1) u[l][nu[l]++] = g->perm[l][j];
+        for (j = 2; j <= nu[l]; j++) n *= j;
+    }
+    return n;
+}
+
+/* Order number k (Lehmer code, mixed radix over the levels) into g's free perm positions. */
+static void sm__enum_apply_order(const sm__space *sp, sm__genome *g, double k, const int nu[SM_MAX_LEVELS], const int u[SM_MAX_LEVELS][SM_MAX_DIMS]) {
+    int i, j, l;
+    for (i = 0; i < sp->nperm_levels; i++) {
+        int pool[SM_MAX_DIMS], n, pos = 0;
+        unsigned char rest[SM_MAX_DIMS];
+        int nrest = 0;
+        l = sp->perm_levels[i];
+        n = nu[l];
+        if (n < 2) continue;
+        for (j = 0; j < n; j++) pool[j] = u[l][j];
+        for (j = 0; j < sp->nfree[l]; j++) if (g->f[l][SM_TEMPORAL][g->perm[l][j]] <= 1) rest[nrest++] = g->perm[l][j];
+        for (j = n; j >= 1; j--) {   /* pick the (k mod j)-th remaining dim */
+            double q = floor(k / j);
+            int c = (int)(k - q * j), m;
+            k = q;
+            g->perm[l][pos++] = (unsigned char)pool[c];
+            for (m = c; m < j - 1; m++) pool[m] = pool[m + 1];
+        }
+        for (j = 0; j < nrest; j++) g->perm[l][pos++] = rest[j];
+    }
+}
+
+static sm_result sm__enum_build(const sm__space *sp, sm__enum *e, double limit) {
+    int i;
+    long cur[SM_MAX_LEVELS * 3];
+    double o;
+    memset(e, 0, sizeof *e);
+    e->nouter = ldexp(1.0, sp->nkeepbits);
+    for (i = 0; i < sp->nactive; i++) {
+        int d = sp->active[i];
+        sm__enum_dim(sp, d, sp->rest[d], 0, cur, &e->facts[i], limit);
+        e->nf[i] = (int)(stbds_arrlen(e->facts[i]) / sp->nslots[d]);
+        e->nouter *= e->nf[i];
+        if (e->nf[i] > limit) { e->size = e->nouter; return SM_ERR_LIMIT; }
+        if (e->nouter > limit) { e->size = e->nouter; return SM_ERR_LIMIT; }
+    }
+    for (o = 0; o < e->nouter; o++) {
+        sm__genome g;
+        int nu[SM_MAX_LEVELS], u[SM_MAX_LEVELS][SM_MAX_DIMS];
+        if (!sm__enum_outer(sp, e, o, &g)) continue;
+        e->size += sm__enum_orders(sp, &g, nu, u);
+        if (e->size > limit) return SM_ERR_LIMIT;
+    }
+    return SM_OK;
+}
+
+/* An upper bound of the mapspace without enumerating it: ordered factorizations ignoring the
+   fanout, keep choices, and every order of the free dims at the order-relevant levels. */
+static double sm__space_bound(const sm__space *sp) {
+    double n = ldexp(1.0, sp->nkeepbits);
+    int i, j, q;
+    for (i = 0; i < sp->nactive; i++) {   /* prod over distinct primes p^e of C(e + slots - 1, slots - 1) */
+        int d = sp->active[i], s = sp->nslots[d];
+        for (q = 0; q < sp->nprimes[d]; ) {
+            int e = 0;
+            long pr = sp->primes[d][q];
+            double c = 1;
+            while (q < sp->nprimes[d] && sp->primes[d][q] == pr) { e++; q++; }
+            for (j = 1; j <= e; j++) c = c * (double)(s - 1 + j) / j;
+            n *= c;
+        }
+    }
+    for (i = 0; i < sp->nperm_levels; i++) for (j = 2; j <= sp->nfree[sp->perm_levels[i]]; j++) n *= j;
+    return n;
+}
+
+/* ---- workers ---- */
+typedef struct sm__task_result {
+    int found;
+    double cost, edp, t_best;
+    sm__genome best;
+} sm__task_result;
+
+typedef struct sm__run {
+    const sm__space *sp;
+    sm_search_kind kind;
+    const sm__enum *en;
+    int ntasks;                    /* tasks of the whole search */
+    int *mine;                     /* the tasks of this shard */
+    int nmine;
+    double evals_per_task, slice, t0;
+    sm__task_result *res;          /* [ntasks] */
+    int next;                      /* next index into mine */
+    double done, total;            /* evaluations, for progress */
+    double cand, pruned, evals, valid;
+#ifndef SM_NO_THREADS
+    pthread_mutex_t lock;
+#endif
+} sm__run;
+
+typedef struct sm__worker {
+    sm__run *run;
+    sm_spec *spec;                 /* own copy; its map is rewritten per candidate */
+    sm_stats st;
+    double cand, pruned, evals, valid, unreported;   /* this task's */
+    sm__task_result *tr;
+    double t_start, deadline, budget;
+    int task;
+} sm__worker;
+
+static void sm__lock(sm__run *r) {
+#ifndef SM_NO_THREADS
+    pthread_mutex_lock(&r->lock);
+#else
+    (void)r;
+#endif
+}
+static void sm__unlock(sm__run *r) {
+#ifndef SM_NO_THREADS
+    pthread_mutex_unlock(&r->lock);
+#else
+    (void)r;
+#endif
+}
+
+static void sm__report(sm__worker *w, int force) {
+    sm__run *r = w->run;
+    if (!r->sp->d.progress || (!force && w->unreported < 4096)) return;
+    sm__lock(r);
+    r->done += w->unreported;
+    r->sp->d.progress(r->sp->d.progress_user, r->done, r->total);
+    sm__unlock(r);
+    w->unreported = 0;
+}
+
+/* Out of budget (evaluations or this task's time slice)? */
+static int sm__spent(sm__worker *w) {
+    if (w->evals >= w->budget) return 1;
+    if (w->cand > 64 * w->budget + 100000) return 1;   /* everything pruned: stop anyway */
+    if (w->deadline > 0 && ((long)w->cand & 63) == 0 && sm__now() > w->deadline) return 1;
+    return 0;
+}
+
+/* Evaluate a genome; 1 and its cost when valid. */
+static int sm__try(sm__worker *w, const sm__genome *g, double *cost, double *edp) {
+    const sm__space *sp = w->run->sp;
+    w->cand++;
+    if (!sm__precheck(sp, g)) { w->pruned++; return 0; }
+    sm__to_map(sp, g, w->spec->map);
+    w->evals++;
+    w->unreported++;
+    if (w->unreported >= 4096) sm__report(w, 0);
+    if (sm_eval(w->spec, &w->st, NULL) != SM_OK) return 0;
+    w->valid++;
+    *cost = sm_map_cost(&sp->d, &w->st);
+    *edp = w->st.energy_pj * w->st.cycles;
+    if (!(*cost == *cost) || *cost < 0) return 0;
+    return 1;
+}
+
+static int sm__better(double c1, double e1, double c2, double e2) { return c1 < c2 || (c1 == c2 && e1 < e2); }
+
+/* Record a candidate in the task's best; 1 when it improved. */
+static int sm__offer(sm__worker *w, const sm__genome *g, double cost, double edp) {
+    sm__task_result *tr = w->tr;
+    if (tr->found && !sm__better(cost, edp, tr->cost, tr->edp)) return 0;
+    tr->found = 1;
+    tr->cost = cost;
+    tr->edp = edp;
+    tr->best = *g;
+    tr->t_best = sm__now() - w->run->t0;
+    return 1;
+}
+
+/* Flip one choice of g at random. Returns 0 when nothing could change. */
+static int sm__mutate(const sm__space *sp, sm__rng *r, sm__genome *g) {
+    int tries;
+    for (tries = 0; tries < 16; tries++) {
+        int kind = sm__below(r, 100);
+        if (kind < 55 && sp->nactive) {   /* move a factor (a prime, sometimes more) between two slots of a dim */
+            int d = sp->active[sm__below(r, sp->nactive)], n = sp->nslots[d], src[SM_MAX_LEVELS * 3], ns = 0, s, dst, i;
+            long m, have;
+            if (n < 2) continue;
+            for (s = 0; s < n; s++) { int sl = sp->slots[d][s]; if (g->f[sl / 3][sl % 3][d] > 1) src[ns++] = sl; }
+            if (!ns) continue;
+            s = src[sm__below(r, ns)];
+            have = g->f[s / 3][s % 3][d];
+            m = 1;
+            for (i = 0; i < sp->nprimes[d]; i++) {   /* a random prime of `have`, then maybe more */
+                int q = sm__below(r, sp->nprimes[d]);
+                long pr = sp->primes[d][q];
+                if ((have / m) % pr) continue;
+                m *= pr;
+                if (sm__below(r, 3)) break;
+            }
+            if (m == 1) { long pf[SM__MAX_PRIMES]; sm__factorize(have, pf, SM__MAX_PRIMES); m = pf[0]; }
+            dst = sp->slots[d][sm__below(r, n)];
+            if (dst == s) continue;
+            if (!sm__fits(sp, g, dst / 3, dst % 3, m)) continue;
+            g->f[s / 3][s % 3][d] /= m;
+            g->f[dst / 3][dst % 3][d] *= m;
+            return 1;
+        } else if (kind < 65 && sp->nactive) {   /* swap the factors of two slots of a dim */
+            int d = sp->active[sm__below(r, sp->nactive)], n = sp->nslots[d], a, b;
+            long fa, fb;
+            if (n < 2) continue;
+            a = sp->slots[d][sm__below(r, n)];
+            b = sp->slots[d][sm__below(r, n)];
+            fa = g->f[a / 3][a % 3][d]; fb = g->f[b / 3][b % 3][d];
+            if (a == b || fa == fb) continue;
+            g->f[a / 3][a % 3][d] = 1; g->f[b / 3][b % 3][d] = 1;
+            if (!sm__fits(sp, g, a / 3, a % 3, fb) || !sm__fits(sp, g, b / 3, b % 3, fa)) { g->f[a / 3][a % 3][d] = fa; g->f[b / 3][b % 3][d] = fb; continue; }
+            g->f[a / 3][a % 3][d] = fb; g->f[b / 3][b % 3][d] = fa;
+            return 1;
+        } else if (kind < 88 && sp->nperm_levels) {   /* swap two non-unit temporal loops of a level */
+            int l = sp->perm_levels[sm__below(r, sp->nperm_levels)], pos[SM_MAX_DIMS], np = 0, i, a, b;
+            unsigned char t;
+            for (i = 0; i < sp->nfree[l]; i++) if (g->f[l][SM_TEMPORAL][g->perm[l][i]] > 1) pos[np++] = i;
+            if (np < 2) continue;
+            a = sm__below(r, np);
+            b = sm__below(r, np - 1);
+            if (b >= a) b++;
+            t = g->perm[l][pos[a]]; g->perm[l][pos[a]] = g->perm[l][pos[b]]; g->perm[l][pos[b]] = t;
+            return 1;
+        } else if (sp->nkeepbits) {   /* keep <-> bypass */
+            int kb = sp->keepbits[sm__below(r, sp->nkeepbits)];
+            g->keep[kb / SM_MAX_TENSORS] ^= 1u << (kb % SM_MAX_TENSORS);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Random sampling: budget evaluations of random genomes (victory: stop after that many valid
+   evaluations without improvement). */
+static void sm__task_random(sm__worker *w, sm__rng *r) {
+    const sm__space *sp = w->run->sp;
+    sm__genome g;
+    double cost, edp, since = 0;
+    while (!sm__spent(w)) {
+        sm__genome_random(sp, r, &g);
+        if (!sm__try(w, &g, &cost, &edp)) continue;
+        if (sm__offer(w, &g, cost, edp)) since = 0;
+        else if (sp->d.victory > 0 && ++since >= sp->d.victory) break;
+    }
+}
+
+/* Simulated annealing on log(cost): a tenth of the budget samples random starts, the rest walks
+   from the best of them; the temperature falls geometrically; after a long time without a new
+   best the walk returns to the best. */
+static void sm__task_anneal(sm__worker *w, sm__rng *r) {
+    const sm__space *sp = w->run->sp;
+    sm__genome cur, next;
+    double cost, edp, cur_cost = 0, since = 0, stuck = 0, start_evals, T0 = 0.3, T1 = 0.002;
+    double sample = w->budget < 1e15 ? w->budget / 10 : 2000, walk;
+    int have = 0;
+    while (!sm__spent(w)) {   /* random starts; if none is valid, the all-outer mapping */
+        if (w->tr->found && w->evals >= sample) break;
+        if (!w->tr->found && w->cand >= 8 * sample + 1000) {
+            sm__genome_outer(sp, &next);
+            if (sm__try(w, &next, &cost, &edp)) sm__offer(w, &next, cost, edp);
+            break;
+        }
+        sm__genome_random(sp, r, &next);
+        if (sm__try(w, &next, &cost, &edp)) sm__offer(w, &next, cost, edp);
+    }
+    if (!w->tr->found) return;
+    cur = w->tr->best;
+    cur_cost = log(w->tr->cost > 0 ? w->tr->cost : 1e-300);
+    have = 1;
+    start_evals = w->evals;
+    walk = w->budget - start_evals;
+    while (have && !sm__spent(w)) {
+        double frac = walk < 1e15 ? (w->evals - start_evals) / walk : 0, T, lc;
+        if (w->deadline > 0) { double tf = (sm__now() - w->t_start) / (w->deadline - w->t_start); if (tf > frac) frac = tf; }
+        if (frac > 1) frac = 1;
+        T = T0 * pow(T1 / T0, frac);
+        next = cur;
+        if (!sm__mutate(sp, r, &next)) break;
+        if (sm__below(r, 4) == 0) sm__mutate(sp, r, &next);
+        if (!sm__try(w, &next, &cost, &edp)) continue;
+        lc = log(cost > 0 ? cost : 1e-300);
+        if (lc <= cur_cost || sm__unit(r) < exp((cur_cost - lc) / T)) { cur = next; cur_cost = lc; }
+        if (sm__offer(w, &next, cost, edp)) { since = 0; stuck = 0; }
+        else {
+            if (sp->d.victory > 0 && ++since >= sp->d.victory) break;
+            if (++stuck >= fmax(3000, fmin(walk / 20, 50000))) { cur = w->tr->best; cur_cost = log(w->tr->cost > 0 ? w->tr->cost : 1e-300); stuck = 0; }
+        }
+    }
+}
+
+/* Exhaustive: the outer indices congruent to the task, every order of each. */
+static void sm__task_exhaustive(sm__worker *w) {
+    const sm__space *sp = w->run->sp;
+    const sm__enum *e = w->run->en;
+    double o, k, cost, edp;
+    for (o = w->task; o < e->nouter; o += w->run->ntasks) {
+        sm__genome g, h;
+        int nu[SM_MAX_LEVELS], u[SM_MAX_LEVELS][SM_MAX_DIMS];
+        double norders;
+        if (!sm__enum_outer(sp, e, o, &g)) continue;
+        norders = sm__enum_orders(sp, &g, nu, u);
+        for (k = 0; k < norders; k++) {
+            if (w->deadline > 0 && ((long)w->cand & 63) == 0 && sm__now() > w->deadline) return;
+            h = g;
+            sm__enum_apply_order(sp, &h, k, nu, (const int (*)[SM_MAX_DIMS])u);
+            if (sm__try(w, &h, &cost, &edp)) sm__offer(w, &h, cost, edp);
+        }
+    }
+}
+
+static void *sm__worker_main(void *arg) {
+    sm__worker *w = (sm__worker *)arg;
+    sm__run *r = w->run;
+    for (;;) {
+        int idx;
+        sm__rng rng;
+        sm__lock(r);
+        idx = r->next < r->nmine ? r->mine[r->next++] : -1;
+        sm__unlock(r);
+        if (idx < 0) break;
+        w->task = idx;
+        w->tr = &r->res[idx];
+        w->t_start = sm__now();
+        w->deadline = r->slice > 0 ? w->t_start + r->slice : 0;
+        w->budget = r->evals_per_task;
+        w->cand = w->pruned = w->evals = w->valid = 0;
+        sm__rng_seed(&rng, r->sp->d.seed, (unsigned long long)idx);
+        if (r->kind == SM_SEARCH_EXHAUSTIVE) sm__task_exhaustive(w);
+        else if (r->kind == SM_SEARCH_RANDOM) sm__task_random(w, &rng);
+        else sm__task_anneal(w, &rng);
+        sm__lock(r);
+        r->cand += w->cand; r->pruned += w->pruned; r->evals += w->evals; r->valid += w->valid;
+        sm__unlock(r);
+    }
+    sm__report(w, 1);
+    return NULL;
+}
+
+SMAPI sm_result sm_map(const sm_spec *spec, const sm_map_desc *desc, sm_map_result *out, sm_error *err) {
+    sm__space *sp;
+    sm__enum en;
+    sm__run run;
+    sm__worker *ws = NULL;
+    sm_result res = SM_OK;
+    sm_map_desc d = *desc;
+    int i, nthreads, best = -1;
+    double t0 = sm__now(), budget;
+    memset(out, 0, sizeof *out);
+    memset(&en, 0, sizeof en);
+    memset(&run, 0, sizeof run);
+    if (d.tasks <= 0) d.tasks = 8;
+    if (d.threads <= 0) d.threads = 1;
+    if (d.nshards <= 0) { d.nshards = 1; d.shard = 0; }
+    if (d.shard < 0 || d.shard >= d.nshards) return sm__fail(err, SM_ERR_VALUE, NULL, "shard %d is not in 0..%d", d.shard, d.nshards - 1);
+    budget = d.evals > 0 ? d.evals : d.seconds > 0 ? 1e18 : 200000;
+    sp = (sm__space *)malloc(sizeof *sp);
+    if (!sp) return sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory");
+    if ((res = sm__space_build(spec, &d, sp, err)) != SM_OK) { free(sp); return res; }
+
+    /* strategy: exhaustive when the pruned mapspace fits the budget */
+    run.kind = d.search;
+    out->mapspace = sm__space_bound(sp);
+    if (d.search == SM_SEARCH_AUTO || d.search == SM_SEARCH_EXHAUSTIVE) {
+        double limit = d.search == SM_SEARCH_EXHAUSTIVE ? 1e8 : (budget < 1e15 ? budget : 1e6);
+        sm_result er = out->mapspace <= limit * 1e4 || d.search == SM_SEARCH_EXHAUSTIVE ? sm__enum_build(sp, &en, limit) : SM_ERR_LIMIT;
+        if (er == SM_OK) { run.kind = SM_SEARCH_EXHAUSTIVE; out->mapspace = en.size; }
+        else if (d.search == SM_SEARCH_EXHAUSTIVE) {
+            sm__enum_free(&en);
+            free(sp);
+            return sm__fail(err, SM_ERR_LIMIT, NULL, "%s: the mapspace is too large to enumerate (more than %.3g mappings); use search = anneal or random", spec->path, limit);
+        } else run.kind = SM_SEARCH_ANNEAL;
+    }
+    out->search = run.kind;
+
+    run.sp = sp;
+    run.en = &en;
+    run.ntasks = d.tasks;
+    run.t0 = t0;
+    run.mine = (int *)malloc(sizeof(int) * (size_t)d.tasks);
+    run.res = (sm__task_result *)calloc((size_t)d.tasks, sizeof(sm__task_result));
+    for (i = 0; run.mine && i < d.tasks; i++) if (i % d.nshards == d.shard) run.mine[run.nmine++] = i;
+    run.evals_per_task = run.kind == SM_SEARCH_EXHAUSTIVE ? 1e18 : ceil(budget / d.tasks);
+    nthreads = d.threads < run.nmine ? d.threads : run.nmine;
+    if (nthreads < 1) nthreads = 1;
+    run.slice = d.seconds > 0 ? d.seconds * nthreads / (run.nmine > 0 ? run.nmine : 1) : 0;
+    run.total = run.kind == SM_SEARCH_EXHAUSTIVE ? en.size * run.nmine / d.tasks : (budget < 1e15 ? run.evals_per_task * run.nmine : 0);
+    ws = (sm__worker *)calloc((size_t)nthreads, sizeof *ws);
+    if (!run.mine || !run.res || !ws) { res = sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory"); goto done; }
+    for (i = 0; i < nthreads; i++) {
+        ws[i].run = &run;
+        ws[i].spec = (sm_spec *)malloc(sizeof(sm_spec));
+        if (!ws[i].spec) { res = sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory"); goto done; }
+        *ws[i].spec = *spec;
+        memset(ws[i].spec->map, 0, sizeof ws[i].spec->map);
+    }
+#ifndef SM_NO_THREADS
+    pthread_mutex_init(&run.lock, NULL);
+    {
+        pthread_t *th = (pthread_t *)calloc((size_t)nthreads, sizeof(pthread_t));
+        int started = 0;
+        for (i = 1; th && i < nthreads; i++) if (pthread_create(&th[i], NULL, sm__worker_main, &ws[i]) == 0) started = i; else break;
+        sm__worker_main(&ws[0]);
+        for (i = 1; th && i <= started; i++) pthread_join(th[i], NULL);
+        free(th);
+    }
+    pthread_mutex_destroy(&run.lock);
+#else
+    sm__worker_main(&ws[0]);
+#endif
+    out->candidates = run.cand; out->pruned = run.pruned; out->evals = run.evals; out->valid = run.valid;
+    for (i = 0; i < d.tasks; i++)   /* the lowest (cost, EDP, task) */
+        if (run.res[i].found && (best < 0 || sm__better(run.res[i].cost, run.res[i].edp, run.res[best].cost, run.res[best].edp))) best = i;
+    if (best < 0) {   /* point at the constraints when there are some, else at the spec */
+        sm_loc where = sp->con.loc;
+        if (!where.line) sm__loc_set(&where, spec->path, 0);
+        if (run.kind == SM_SEARCH_EXHAUSTIVE)
+            res = sm__fail(err, SM_ERR_EMPTY, &where, "empty mapspace: none of its %.0f mappings is valid (%.0f pruned before evaluation: capacity, utilization; %.0f invalid in evaluation: capacity, fanout, formats)",
+                           en.size, run.pruned, run.evals - run.valid);
+        else
+            res = sm__fail(err, SM_ERR_EMPTY, &where, "no valid mapping found in %.0f candidates (%.0f pruned before evaluation: capacity, utilization; %.0f invalid in evaluation: capacity, fanout, formats)",
+                           run.cand, run.pruned, run.evals - run.valid);
+        goto done;
+    }
+    memset(ws[0].spec->map, 0, sizeof ws[0].spec->map);   /* canonical: nothing stale past each list's n */
+    sm__to_map(sp, &run.res[best].best, ws[0].spec->map);
+    if ((res = sm_eval(ws[0].spec, &out->stats, err)) != SM_OK) goto done;
+    memcpy(out->map, ws[0].spec->map, sizeof out->map);
+    out->found = 1;
+    out->cost = run.res[best].cost;
+    out->edp = run.res[best].edp;
+    out->task = best;
+    out->seconds_to_best = run.res[best].t_best;
+done:
+    out->seconds = sm__now() - t0;
+    for (i = 0; ws && i < nthreads; i++) free(ws[i].spec);
+    free(ws);
+    free(run.mine);
+    free(run.res);
+    sm__enum_free(&en);
+    free(sp);
+    return res;
+}
+
+/* ---- sweeps ---- */
+static sm_result sm__sweep_add(sm_sweep_axis *ax, const char *v, size_t n, const sm_kv *kv, sm_error *err) {
+    char *s;
+    while (n && isspace((unsigned char)*v)) { v++; n--; }
+    while (n && isspace((unsigned char)v[n - 1])) n--;
+    if (!n) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[sweep] %s: empty value in the list", kv->key);
+    if (ax->nvalues >= 1000000) return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[sweep] %s: more than 1000000 values", kv->key);
+    s = (char *)malloc(n + 1);
+    if (!s) return sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory");
+    memcpy(s, v, n);
+    s[n] = 0;
+    stbds_arrput(ax->values, s);
+    ax->nvalues++;
+    return SM_OK;
+}
+
+static sm_result sm__sweep_axis(const sm_kv *kv, sm_sweep_axis *ax, sm_error *err) {
+    const char *v = kv->value;
+    sm_result r;
+    int geo;
+    memset(ax, 0, sizeof *ax);
+    ax->loc = kv->loc;
+    if (strlen(kv->key) >= sizeof ax->key) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[sweep] %s: key too long", kv->key);
+    sm__copy(ax->key, sizeof ax->key, kv->key);
+    sm__skip_ws(&v);
+    geo = !strncmp(v, "logrange", 8) && isspace((unsigned char)v[8]);
+    if (geo || (!strncmp(v, "range", 5) && isspace((unsigned char)v[5]))) {
+        double a, b, step, x, nums[3];
+        int n = 0, i;
+        char *end;
+        v += geo ? 8 : 5;
+        for (;;) {
+            sm__skip_ws(&v);
+            if (!*v) break;
+            if (n == 3) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[sweep] %s: %s takes START STOP [%s]", kv->key, geo ? "logrange" : "range", geo ? "FACTOR" : "STEP");
+            nums[n] = strtod(v, &end);
+            if (end == v) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[sweep] %s: '%s' is not a number", kv->key, v);
+            v = end;
+            n++;
+        }
+        if (n < 2) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[sweep] %s: %s takes START STOP [%s]", kv->key, geo ? "logrange" : "range", geo ? "FACTOR" : "STEP");
+        a = nums[0]; b = nums[1]; step = n == 3 ? nums[2] : geo ? 2 : 1;
+        if (geo ? (a <= 0 || b < a || step <= 1) : (step <= 0 || b < a))
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[sweep] %s: need %s", kv->key, geo ? "0 < START <= STOP and FACTOR > 1" : "START <= STOP and STEP > 0");
+        for (i = 0, x = a; geo ? x <= b * (1 + 1e-12) : x <= b + 1e-9 * step; i++, x = geo ? x * step : a + i * step) {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.15g", x);
+            if ((r = sm__sweep_add(ax, buf, strlen(buf), kv, err)) != SM_OK) return r;
+        }
+        return SM_OK;
+    }
+    {
+        char sep = strchr(v, '|') ? '|' : ',';
+        for (;;) {
+            const char *e = strchr(v, sep);
+            size_t n = e ? (size_t)(e - v) : strlen(v);
+            if ((r = sm__sweep_add(ax, v, n, kv, err)) != SM_OK) return r;
+            if (!e) break;
+            v = e + 1;
+        }
+    }
+    return SM_OK;
+}
+
+SMAPI sm_result sm_sweep_from_spec(const sm_spec *s, sm_sweep *out, sm_error *err) {
+    int i;
+    sm_result r;
+    memset(out, 0, sizeof *out);
+    for (i = 0; i < s->nextra; i++) {
+        const sm_kv *kv = &s->extra[i];
+        double x;
+        if (strcmp(kv->section, "sweep")) continue;
+        if (!strcmp(kv->key, "mode")) {
+            if (!strcmp(kv->value, "cartesian")) out->random = 0;
+            else if (!strcmp(kv->value, "random")) out->random = 1;
+            else { r = sm__fail(err, SM_ERR_VALUE, &kv->loc, "[sweep] mode: '%s' is not cartesian or random", kv->value); goto fail; }
+        } else if (!strcmp(kv->key, "points")) {
+            if ((r = sm__kv_num(kv, 1, 1e9, &x, err)) != SM_OK) goto fail;
+            out->points = (long)x;
+        } else if (!strcmp(kv->key, "seed")) {
+            if ((r = sm__kv_num(kv, 0, 1e18, &x, err)) != SM_OK) goto fail;
+            out->seed = (unsigned long long)x;
+        } else if (!strchr(kv->key, '.')) {
+            r = sm__fail(err, SM_ERR_UNKNOWN, &kv->loc, "[sweep] unknown key '%s' (mode, points, seed, or SECTION.KEY to vary, e.g. 'level glb.size')", kv->key);
+            goto fail;
+        } else {
+            sm_sweep_axis ax;
+            if (out->naxes >= 64) { r = sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[sweep] more than 64 axes"); goto fail; }
+            r = sm__sweep_axis(kv, &ax, err);
+            stbds_arrput(out->axes, ax);
+            out->naxes++;
+            if (r != SM_OK) goto fail;
+        }
+    }
+    if (out->random && out->points <= 0) out->points = 100;
+    return SM_OK;
+fail:
+    sm_sweep_free(out);
+    return r;
+}
+
+SMAPI long sm_sweep_count(const sm_sweep *sw) {
+    double n = 1;
+    int a;
+    if (sw->random) return sw->points;
+    for (a = 0; a < sw->naxes; a++) n *= sw->axes[a].nvalues;
+    return n > 2e9 ? 2000000000L : (long)n;
+}
+
+SMAPI void sm_sweep_point(const sm_sweep *sw, long i, int *choice) {
+    int a;
+    if (sw->random) {
+        for (a = 0; a < sw->naxes; a++) {
+            sm__rng r;
+            sm__rng_seed(&r, sw->seed, ((unsigned long long)i << 8) + (unsigned long long)a);
+            choice[a] = sm__below(&r, sw->axes[a].nvalues);
+        }
+        return;
+    }
+    for (a = sw->naxes - 1; a >= 0; a--) {
+        choice[a] = (int)(i % sw->axes[a].nvalues);
+        i /= sw->axes[a].nvalues;
+    }
+}
+
+SMAPI void sm_sweep_free(sm_sweep *sw) {
+    int a, v;
+    for (a = 0; a < (int)stbds_arrlen(sw->axes); a++) {
+        for (v = 0; v < (int)stbds_arrlen(sw->axes[a].values); v++) free(sw->axes[a].values[v]);
+        stbds_arrfree(sw->axes[a].values);
+    }
+    stbds_arrfree(sw->axes);
+    memset(sw, 0, sizeof *sw);
+}
+
+SMAPI void sm_pareto(long n, const double *x, const double *y, int *front) {
+    long i, j;
+    for (i = 0; i < n; i++) {
+        front[i] = 1;
+        for (j = 0; j < n && front[i]; j++) {
+            if (j == i) continue;
+            if (x[j] <= x[i] && y[j] <= y[i] && (x[j] < x[i] || y[j] < y[i] || j < i)) front[i] = 0;
+        }
+    }
 }
 
 #endif /* SM__IMPLEMENTATION_INCLUDED */
