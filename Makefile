@@ -11,7 +11,7 @@ SAN     = -fsanitize=address,undefined -fno-omit-frame-pointer
 PAPERS  = $(patsubst examples/paper_%.c,build/paper_%,$(wildcard examples/paper_*.c))
 UNITS   = $(patsubst tests/%.c,build/%,$(wildcard tests/test_*.c))
 
-all: deps sparsemodel build/figures_reference build/bench_eval $(PAPERS)
+all: deps sparsemodel build/figures_reference build/bench_eval build/bench_map $(PAPERS)
 
 # Install the Debian packages the build needs, or say exactly what to run.
 deps:
@@ -19,6 +19,7 @@ deps:
 	[ -f /usr/include/stb/stb_ds.h ] || missing="$$missing libstb-dev"; \
 	[ -f /usr/include/ini.h ] || missing="$$missing libinih-dev"; \
 	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
+	command -v parallel >/dev/null 2>&1 || missing="$$missing parallel"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \
@@ -35,6 +36,10 @@ build/%: examples/%.c sparsemodel.h examples/ex_common.h | deps
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $< -o $@ $(LDLIBS)
 
 build/bench_eval: bench/bench_eval.c sparsemodel.h | deps
+	@mkdir -p build
+	$(CC) $(WARN) -O2 -DNDEBUG $(CPPFLAGS) $< -o $@ $(LDLIBS)
+
+build/bench_map: bench/bench_map.c sparsemodel.h | deps
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -DNDEBUG $(CPPFLAGS) $< -o $@ $(LDLIBS)
 
@@ -58,8 +63,9 @@ build/compile_checks: tests/compile_c.c tests/two_tu_a.c tests/two_tu_b.c tests/
 test: all $(UNITS) build/sparsemodel_san build/compile_checks
 	@bash tests/run_tests.sh
 
-bench: build/bench_eval
+bench: build/bench_eval build/bench_map
 	./build/bench_eval
+	./build/bench_map
 
 figures: build/figures_reference $(PAPERS)
 	./build/figures_reference

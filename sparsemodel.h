@@ -4627,9 +4627,9 @@ static int sm__offer(sm__worker *w, const sm__genome *g, double cost, double edp
 /* Flip one choice of g at random. Returns 0 when nothing could change. */
 static int sm__mutate(const sm__space *sp, sm__rng *r, sm__genome *g) {
     int tries;
-    for (tries = 0; tries < 16; tries++) {
+    for (tries = 0; tries < 256; tries++) {
         int kind = sm__below(r, 100);
-        if (kind < 55 && sp->nactive) {   /* move a factor (a prime, sometimes more) between two slots of a dim */
+        if (kind < 50 && sp->nactive) {   /* move a factor (a prime, sometimes more) between two slots of a dim */
             int d = sp->active[sm__below(r, sp->nactive)], n = sp->nslots[d], src[SM_MAX_LEVELS * 3], ns = 0, s, dst, i;
             long m, have;
             if (n < 2) continue;
@@ -4646,13 +4646,36 @@ static int sm__mutate(const sm__space *sp, sm__rng *r, sm__genome *g) {
                 if (sm__below(r, 3)) break;
             }
             if (m == 1) { long pf[SM__MAX_PRIMES]; sm__factorize(have, pf, SM__MAX_PRIMES); m = pf[0]; }
-            dst = sp->slots[d][sm__below(r, n)];
-            if (dst == s) continue;
-            if (!sm__fits(sp, g, dst / 3, dst % 3, m)) continue;
+            {   /* a destination where it fits */
+                int fit[SM_MAX_LEVELS * 3], nf = 0;
+                for (i = 0; i < n; i++) { int sl = sp->slots[d][i]; if (sl != s && sm__fits(sp, g, sl / 3, sl % 3, m)) fit[nf++] = sl; }
+                if (!nf) continue;
+                dst = fit[sm__below(r, nf)];
+            }
             g->f[s / 3][s % 3][d] /= m;
             g->f[dst / 3][dst % 3][d] *= m;
             return 1;
-        } else if (kind < 65 && sp->nactive) {   /* swap the factors of two slots of a dim */
+        } else if (kind < 62 && sp->nactive >= 2) {   /* exchange: a prime of one dim moves A -> B, one of another dim B -> A */
+            int d1 = sp->active[sm__below(r, sp->nactive)], d2 = sp->active[sm__below(r, sp->nactive)], a, b, i;
+            long p1 = 0, p2 = 0;
+            if (d1 == d2 || sp->nslots[d1] < 2) continue;
+            a = sp->slots[d1][sm__below(r, sp->nslots[d1])];
+            b = sp->slots[d1][sm__below(r, sp->nslots[d1])];
+            if (a == b || sp->fixed[b / 3][b % 3][d2] || sp->fixed[a / 3][a % 3][d2]) continue;
+            if (a % 3 != SM_TEMPORAL && sp->cap[a / 3][a % 3] <= 1) continue;
+            if (b % 3 != SM_TEMPORAL && sp->cap[b / 3][b % 3] <= 1) continue;
+            for (i = 0; i < sp->nprimes[d1] && !p1; i++) if (g->f[a / 3][a % 3][d1] % sp->primes[d1][i] == 0) p1 = sp->primes[d1][i];
+            for (i = 0; i < sp->nprimes[d2] && !p2; i++) if (g->f[b / 3][b % 3][d2] % sp->primes[d2][i] == 0) p2 = sp->primes[d2][i];
+            if (!p1 || !p2) continue;
+            g->f[a / 3][a % 3][d1] /= p1; g->f[b / 3][b % 3][d2] /= p2;
+            if (!sm__fits(sp, g, b / 3, b % 3, p1) || !sm__fits(sp, g, a / 3, a % 3, p2) ||
+                (b % 3 != SM_TEMPORAL && (double)sm__spatial_prod(sp, g, b / 3, b % 3) * (double)p1 > (double)sp->cap[b / 3][b % 3])) {
+                g->f[a / 3][a % 3][d1] *= p1; g->f[b / 3][b % 3][d2] *= p2;
+                continue;
+            }
+            g->f[b / 3][b % 3][d1] *= p1; g->f[a / 3][a % 3][d2] *= p2;
+            return 1;
+        } else if (kind < 67 && sp->nactive) {   /* swap the factors of two slots of a dim */
             int d = sp->active[sm__below(r, sp->nactive)], n = sp->nslots[d], a, b;
             long fa, fb;
             if (n < 2) continue;
@@ -4664,7 +4687,7 @@ static int sm__mutate(const sm__space *sp, sm__rng *r, sm__genome *g) {
             if (!sm__fits(sp, g, a / 3, a % 3, fb) || !sm__fits(sp, g, b / 3, b % 3, fa)) { g->f[a / 3][a % 3][d] = fa; g->f[b / 3][b % 3][d] = fb; continue; }
             g->f[a / 3][a % 3][d] = fb; g->f[b / 3][b % 3][d] = fa;
             return 1;
-        } else if (kind < 88 && sp->nperm_levels) {   /* swap two non-unit temporal loops of a level */
+        } else if (kind < 89 && sp->nperm_levels) {   /* swap two non-unit temporal loops of a level */
             int l = sp->perm_levels[sm__below(r, sp->nperm_levels)], pos[SM_MAX_DIMS], np = 0, i, a, b;
             unsigned char t;
             for (i = 0; i < sp->nfree[l]; i++) if (g->f[l][SM_TEMPORAL][g->perm[l][i]] > 1) pos[np++] = i;

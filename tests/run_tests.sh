@@ -70,5 +70,33 @@ $CLI components specs/eyeriss_like.ini | grep -q '^ *read_pj .* spec$' && ok || 
 $CLI eval specs/lib/simba_like.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); l=d["levels"][1]; sys.exit(0 if l["kind"]=="sram" and l["costs"]["read_pj"]["source"]=="library" and d["compute"]["costs"]["pj_per_compute"]["source"]=="library" else 1)' && ok || bad "json energy sources"
 $CLI eval specs/lib/simba_like.ini | grep -q '^GlobalBuffer .*read_pj=library' && ok || bad "text energy sources"
 
+# mapper and sweeps (CLI): the written mapping re-evaluates to the numbers reported; results do not
+# depend on the thread count; shards run with GNU parallel merge into the unsharded result
+M=build/mapper_cli; rm -rf $M; mkdir -p $M
+eval_ec() { $CLI eval "$1" --format tsv | awk -F'\t' '$1=="-"&&$2=="-"&&$3=="energy_pj"{e=$4} $1=="-"&&$2=="-"&&$3=="cycles"{c=$4} END{print e, c}'; }
+map_ec() { sed -n 's/^; energy_pj \([^,]*\), cycles \([^,]*\),.*/\1 \2/p' "$1"; }
+same_ec() { awk -v a="$1" -v b="$2" 'BEGIN{split(a,x," "); split(b,y," "); d=x[1]-y[1]; if (d<0) d=-d; exit !(x[2]==y[2] && x[1]>0 && d<=1e-6*x[1])}'; }
+for c in eyeriss_like simple_output_stationary; do
+  if $CLI map specs/$c.ini --evals 3000 --quiet -o $M/$c.map.ini && same_ec "$(map_ec $M/$c.map.ini)" "$(eval_ec $M/$c.map.ini)"; then ok
+  else bad "map $c: eval of the written mapping ($(eval_ec $M/$c.map.ini)) differs from the reported ($(map_ec $M/$c.map.ini))"; fi
+done
+$CLI map specs/eyeriss_like.ini --evals 3000 --threads 1 --quiet -o $M/t1.ini && $CLI map specs/eyeriss_like.ini --evals 3000 --threads 3 --quiet -o $M/t3.ini &&
+  cmp -s $M/t1.ini $M/t3.ini && ok || bad "map: 1 and 3 threads give different mappings"
+$CLI map specs/eyeriss_like.ini --evals 3000 --threads 2 --seed 5 --quiet > $M/stdout.ini && grep -q '^include = specs/eyeriss_like.ini$' $M/stdout.ini && ok || bad "map to stdout: include relative to the current directory"
+out=$($CLI map tests/data/map_empty.ini 2>&1); [ $? -eq 1 ] && [ "$out" = "tests/data/map_empty.ini:16: error: empty mapspace: none of its 77 mappings is valid (77 pruned before evaluation: capacity, utilization; 0 invalid in evaluation: capacity, fanout, formats)" ] && ok || bad "empty mapspace: got '$out'"
+$CLI map specs/eyeriss_like.ini --objective speed > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "map: unknown objective must exit 2"
+$CLI sweep specs/eyeriss_like.ini --quiet -o $M/none > /dev/null 2>&1; [ $? -eq 1 ] && ok || bad "sweep without [sweep] must fail"
+if $CLI sweep tests/data/sweep_small.ini --quiet -o $M/sweep && [ $(grep -c $'\tok\t' $M/sweep.tsv) -eq 8 ] && [ -s $M/sweep.pareto.tsv ] && [ -s $M/sweep.gp ]; then ok
+else bad "sweep: 8 points, a Pareto front and a gnuplot script"; fi
+if command -v parallel > /dev/null 2>&1; then
+  parallel $CLI map specs/eyeriss_like.ini --evals 4000 --tasks 6 --quiet --shard {}/3 -o $M/shard{}.ini ::: 0 1 2 &&
+    $CLI merge -o $M/merged.ini $M/shard0.ini $M/shard1.ini $M/shard2.ini 2> /dev/null &&
+    $CLI map specs/eyeriss_like.ini --evals 4000 --tasks 6 --quiet -o $M/single.ini && cmp -s $M/merged.ini $M/single.ini && ok || bad "map: merged shards differ from the unsharded run"
+  parallel $CLI sweep tests/data/sweep_small.ini --quiet --shard {}/3 -o $M/sw{} ::: 0 1 2 &&
+    $CLI merge -o $M/swmerged $M/sw2.tsv $M/sw0.tsv $M/sw1.tsv 2> /dev/null &&
+    cmp -s $M/swmerged.tsv $M/sweep.tsv && cmp -s $M/swmerged.pareto.tsv $M/sweep.pareto.tsv && ok || bad "sweep: merged shards differ from the unsharded run"
+  $CLI merge -o $M/partial $M/sw0.tsv $M/sw1.tsv > /dev/null 2>&1; [ $? -eq 1 ] && ok || bad "merge with a missing shard must fail"
+else echo "SKIP: GNU parallel is not installed (apt-get install parallel): shard/merge tests not run"; fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
