@@ -19,6 +19,9 @@
                                               calls it; call again after editing a spec in C)
      sm_eval                                  sm_spec -> sm_stats (validates; never allocates; reentrant)
      sm_report_tsv / _text / _json            sm_stats -> FILE*
+     sm_map                                   sm_spec -> best mapping (searches; threads; allocates)
+     sm_mapping_write                         a mapping -> [mapping] section
+     sm_sweep_from_spec / sm_sweep_point      [sweep] -> design points (--set strings per point)
      A spec can also be filled in by hand: every field left zero takes its documented default.
 
    MODEL (Timeloop's dense semantics; see README.md for the full statement)
@@ -69,6 +72,7 @@
      SPARSEMODEL_IMPLEMENTATION   compile the implementation in this translation unit
      SPARSEMODEL_STATIC           make every function static
      SM_NO_STB_DS_IMPLEMENTATION  stb_ds is compiled elsewhere in the program
+     SM_NO_THREADS                the mapper runs on one thread (no <pthread.h>; link without -lpthread)
      SM_MAX_*                     fixed capacities below (ABI-affecting: same value in every TU)
 
    LICENSE: MIT (end of file).
@@ -4394,13 +4398,15 @@ static int sm__precheck(const sm__space *sp, const sm__genome *g) {
    choice; for each, every order of the non-unit free temporal loops at the levels where order
    matters (mixed radix of factorials). Task i takes the outer indices congruent to i. */
 typedef struct sm__enum {
+    int ndiv;
+    long div[2048];                /* divisors of the dim being enumerated, ascending */
     int nf[SM_MAX_DIMS];           /* factorizations of each active dim */
     long *facts[SM_MAX_DIMS];      /* nf x nslots factors, stb_ds array */
     double nouter, size;           /* outer indices; mappings (fanout-valid) */
 } sm__enum;
 
-static void sm__enum_dim(const sm__space *sp, int d, long rest, int s, long *cur, long **out, double limit) {
-    int k, n = sp->nslots[d];
+static void sm__enum_dim(const sm__space *sp, const sm__enum *e, int d, long rest, int s, long *cur, long **out, double limit) {
+    int k, n = sp->nslots[d], i;
     long f;
     if ((double)stbds_arrlen(*out) > limit * n) return;
     if (s == n - 1) {
@@ -4410,12 +4416,12 @@ static void sm__enum_dim(const sm__space *sp, int d, long rest, int s, long *cur
         for (k = 0; k < n; k++) stbds_arrput(*out, cur[k]);
         return;
     }
-    for (f = 1; f <= rest; f++) {
+    for (i = 0; i < e->ndiv && (f = e->div[i]) <= rest; i++) {
         int sl = sp->slots[d][s];
         if (rest % f) continue;
         if (sl % 3 != SM_TEMPORAL && f > sp->cap[sl / 3][sl % 3]) break;
         cur[s] = f;
-        sm__enum_dim(sp, d, rest / f, s + 1, cur, out, limit);
+        sm__enum_dim(sp, e, d, rest / f, s + 1, cur, out, limit);
     }
 }
 
@@ -4483,14 +4489,20 @@ static void sm__enum_apply_order(const sm__space *sp, sm__genome *g, double k, c
 }
 
 static sm_result sm__enum_build(const sm__space *sp, sm__enum *e, double limit) {
-    int i;
+    int i, k;
     long cur[SM_MAX_LEVELS * 3];
     double o;
     memset(e, 0, sizeof *e);
     e->nouter = ldexp(1.0, sp->nkeepbits);
     for (i = 0; i < sp->nactive; i++) {
         int d = sp->active[i];
-        sm__enum_dim(sp, d, sp->rest[d], 0, cur, &e->facts[i], limit);
+        {   /* the divisors of rest, ascending */
+            long q, n = sp->rest[d];
+            e->ndiv = 0;
+            for (q = 1; q * q <= n && e->ndiv < 2046; q++) if (n % q == 0) e->div[e->ndiv++] = q;
+            for (k = e->ndiv - 1; k >= 0 && e->ndiv < 2048; k--) if (e->div[k] * e->div[k] != n) e->div[e->ndiv++] = n / e->div[k];
+        }
+        sm__enum_dim(sp, e, d, sp->rest[d], 0, cur, &e->facts[i], limit);
         e->nf[i] = (int)(stbds_arrlen(e->facts[i]) / sp->nslots[d]);
         e->nouter *= e->nf[i];
         if (e->nf[i] > limit) { e->size = e->nouter; return SM_ERR_LIMIT; }
@@ -4858,6 +4870,9 @@ SMAPI sm_result sm_map(const sm_spec *spec, const sm_map_desc *desc, sm_map_resu
     run.evals_per_task = run.kind == SM_SEARCH_EXHAUSTIVE ? 1e18 : ceil(budget / d.tasks);
     nthreads = d.threads < run.nmine ? d.threads : run.nmine;
     if (nthreads < 1) nthreads = 1;
+#ifdef SM_NO_THREADS
+    nthreads = 1;
+#endif
     run.slice = d.seconds > 0 ? d.seconds * nthreads / (run.nmine > 0 ? run.nmine : 1) : 0;
     run.total = run.kind == SM_SEARCH_EXHAUSTIVE ? en.size * run.nmine / d.tasks : (budget < 1e15 ? run.evals_per_task * run.nmine : 0);
     ws = (sm__worker *)calloc((size_t)nthreads, sizeof *ws);
