@@ -276,10 +276,15 @@ static int cmd_map(int argc, char **argv) {
     if (pg.on) { d.progress = map_progress; d.progress_user = &pg; }
     res = (sm_map_result *)malloc(sizeof *res);
     if (!res) { sm_spec_free(spec); free(c.sets); return 1; }
+    if (c.out && !(f = fopen(c.out, "w"))) { fprintf(stderr, "sparsemodel: cannot write '%s'\n", c.out); free(res); sm_spec_free(spec); free(c.sets); return 1; }
     r = sm_map(spec, &d, res, &err);
     progress_end(&pg);
-    if (r != SM_OK && !(r == SM_ERR_EMPTY && c.nshards > 1)) { fprintf(stderr, "%s\n", err.text); free(res); sm_spec_free(spec); free(c.sets); return 1; }
-    if (c.out && !(f = fopen(c.out, "w"))) { fprintf(stderr, "sparsemodel: cannot write '%s'\n", c.out); free(res); sm_spec_free(spec); free(c.sets); return 1; }
+    if (r != SM_OK && !(r == SM_ERR_EMPTY && c.nshards > 1)) {
+        fprintf(stderr, "%s\n", err.text);
+        if (f != stdout) { fclose(f); remove(c.out); }
+        free(res); sm_spec_free(spec); free(c.sets);
+        return 1;
+    }
     settings_line(settings, sizeof settings, &d);
     dir_of(c.out ? c.out : "./x", dir, sizeof dir);
     rel_path(c.spec_path, dir, inc, sizeof inc);

@@ -83,6 +83,9 @@ done
 $CLI map specs/eyeriss_like.ini --evals 3000 --threads 1 --quiet -o $M/t1.ini && $CLI map specs/eyeriss_like.ini --evals 3000 --threads 3 --quiet -o $M/t3.ini &&
   cmp -s $M/t1.ini $M/t3.ini && ok || bad "map: 1 and 3 threads give different mappings"
 $CLI map specs/eyeriss_like.ini --evals 3000 --threads 2 --seed 5 --quiet > $M/stdout.ini && grep -q '^include = specs/eyeriss_like.ini$' $M/stdout.ini && ok || bad "map to stdout: include relative to the current directory"
+$CLI map specs/constraints/eyeriss_like_row_stationary.ini --evals 3000 --quiet -o $M/rs.ini && grep -q '^weights_spad.keep *= Weights$' $M/rs.ini &&
+  grep -q '^shared_glb.keep *= Inputs Outputs$' $M/rs.ini && ! grep -Eq '^inter_PE_spatial.spatial_y *=.*[MNPQR][0-9]' $M/rs.ini &&
+  grep -Eq '^inter_PE_spatial.spatial_x *=$' $M/rs.ini && ok || bad "map: row-stationary constraints not honoured ($M/rs.ini)"
 out=$($CLI map tests/data/map_empty.ini 2>&1); [ $? -eq 1 ] && [ "$out" = "tests/data/map_empty.ini:16: error: empty mapspace: none of its 77 mappings is valid (77 pruned before evaluation: capacity, utilization; 0 invalid in evaluation: capacity, fanout, formats)" ] && ok || bad "empty mapspace: got '$out'"
 $CLI map specs/eyeriss_like.ini --objective speed > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "map: unknown objective must exit 2"
 $CLI sweep specs/eyeriss_like.ini --quiet -o $M/none > /dev/null 2>&1; [ $? -eq 1 ] && ok || bad "sweep without [sweep] must fail"
