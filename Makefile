@@ -57,6 +57,7 @@ build/compile_checks: tests/compile_c.c tests/two_tu_a.c tests/two_tu_b.c tests/
 	$(CC) $(WARN) -Werror $(CPPFLAGS) -c tests/compile_c.c -o build/compile_c.o
 	$(CC) $(WARN) -Werror $(CPPFLAGS) tests/two_tu_a.c tests/two_tu_b.c -o build/two_tu $(LDLIBS)
 	$(CC) $(WARN) -Werror -Wno-unused-function -DSPARSEMODEL_STATIC $(CPPFLAGS) tests/two_tu_a.c -o build/two_tu_static $(LDLIBS)
+	$(CC) $(WARN) -Werror -DSM_NO_THREADS $(CPPFLAGS) -DSPARSEMODEL_IMPLEMENTATION -x c -c sparsemodel.h -o build/compile_nothreads.o
 	c++ -std=c++11 -Wall -Wextra -Werror $(CPPFLAGS) -c tests/compile_cpp.cpp -o build/compile_cpp.o
 	@touch $@
 

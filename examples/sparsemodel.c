@@ -184,6 +184,7 @@ static void progress_show(progress *p, double done, double total, int force) {
     bar[30] = 0;
     if (total > 0 && rate > 0)
         fprintf(stderr, "\r[%s] %.0f/%.0f %s  %.3g/s  ETA %.0fs   ", bar, done, total, p->unit, rate, (total - done) / rate > 0 ? (total - done) / rate : 0);
+    else if (total > 0) fprintf(stderr, "\r[%s] %.0f/%.0f %s   ", bar, done, total, p->unit);
     else fprintf(stderr, "\r[%s] %.0f %s  %.3g/s   ", bar, done, p->unit, rate);
     fflush(stderr);
 }
