@@ -4839,8 +4839,12 @@ SMAPI sm_result sm_map(const sm_spec *spec, const sm_map_desc *desc, sm_map_resu
     if (d.tasks <= 0) d.tasks = 8;
     if (d.threads <= 0) d.threads = 1;
     if (d.nshards <= 0) { d.nshards = 1; d.shard = 0; }
-    if (d.shard < 0 || d.shard >= d.nshards) return sm__fail(err, SM_ERR_VALUE, NULL, "shard %d is not in 0..%d", d.shard, d.nshards - 1);
-    if (d.nshards > d.tasks) return sm__fail(err, SM_ERR_VALUE, NULL, "%d shards but the search has %d tasks: set tasks (--tasks) to at least the number of shards", d.nshards, d.tasks);
+    {
+        sm_loc where;
+        sm__loc_set(&where, spec->path, 0);
+        if (d.shard < 0 || d.shard >= d.nshards) return sm__fail(err, SM_ERR_VALUE, &where, "shard %d is not in 0..%d", d.shard, d.nshards - 1);
+        if (d.nshards > d.tasks) return sm__fail(err, SM_ERR_VALUE, &where, "%d shards but the search has %d tasks: set tasks (--tasks) to at least the number of shards", d.nshards, d.tasks);
+    }
     budget = d.evals > 0 ? d.evals : d.seconds > 0 ? 1e18 : 200000;
     sp = (sm__space *)malloc(sizeof *sp);
     if (!sp) return sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory");
