@@ -254,6 +254,20 @@ typedef struct sm_compute {
     sm_loc loc, op_loc;
 } sm_compute;
 
+/* A block outside the nest analysis that draws constant power while an evaluation runs and
+   occupies area: clocked logic whose power was measured rather than counted per action (a
+   scheduler, staging registers, transposers, or a whole compute core from a synthesis report).
+   Energy = power_mw x instances x cycles / clock (mW x ns = pJ). Defaults: instances 0 -> 1. */
+#ifndef SM_MAX_COMPONENTS
+#define SM_MAX_COMPONENTS 16
+#endif
+typedef struct sm_component {
+    char name[SM_NAME_LEN];
+    long instances;
+    double power_mw, area_um2;     /* per instance */
+    sm_loc loc;
+} sm_component;
+
 /*=== [@mapping] LOOP NEST AND BYPASS ===========================================================*/
 typedef struct sm_loop { int dim; long factor; } sm_loop;
 typedef struct sm_loop_list { int n; sm_loop loops[SM_MAX_LOOPS]; sm_loc loc; } sm_loop_list;
@@ -343,9 +357,106 @@ typedef struct sm_skip_query {
     double macs_x, macs_y;               /* utilized MACs along X and Y */
     double dense_cycles;                 /* temporal iterations per MAC */
     double cycles;                       /* cycles Sparseloop's rules give (the default answer) */
+    double stream_steps;                 /* dense iterations that accumulate into one output at the MACs
+                                            before it changes: the innermost temporal loops over dims
+                                            that do not index the output (1: every iteration a new one) */
 } sm_skip_query;
 typedef struct sm_skip_answer { double cycles, effectual; } sm_skip_answer;
 typedef sm_result (*sm_skip_fn)(const sm_skip_query *q, const void *params, sm_skip_answer *out);
+
+/*=== [@skipsched] WINDOWED LOOKAHEAD/LOOKASIDE SKIP SCHEDULER ==================================*/
+/* A compute-skip mechanism for a lane array (the multipliers of one processing element, all
+   accumulating into one output) fed from a staging buffer `depth` dense steps deep. Each lane
+   has a fixed, ordered list of movement options (time ahead, lane offset on a ring): every cycle
+   a greedy scheduler visits the lanes in level order and gives each the first option that still
+   holds an effectual pair; then the window advances past its leading empty steps. `rows` such
+   PEs (the rows of a tile, which share the other operand's buffers) advance in lock-step: by
+   the smallest advance of any row. Effectual = the sparse operand is non-zero (one-sided) or
+   both are (two-sided, independent densities).
+   Answer: expected cycles per dense row-step at a density, exact for one row (a Markov chain
+   over the buffer's residual occupancy) or by a seeded, bounded Monte-Carlo over small tiles
+   (several rows, clustered rows, finite streams). Results are cached per density in a
+   caller-owned sm_skipsched_cache (one per thread: a cache is not locked).
+   Use it as a spec's skip model (INI section [skipsched]; sm_spec.skipsched) or directly:
+       sm_skipsched s = {0}; sm_skipsched_cache *c; sm_skipsched_result r;
+       s.lanes = 4; s.depth = 4; ... options ...;
+       sm_skipsched_cache_create(&s, &c, &err); s.cache = c;
+       sm_skipsched_expect(&s, 0.3, 0, &r, &err);     r.speedup: dense cycles / expected cycles
+       sm_skipsched_cache_free(c);
+   Defaults (zero means default): lanes 4; noptions 0 -> lookahead only, (t, 0) for t < depth;
+   depth 0 -> 1 + the largest option time; order 0 -> lanes 0, 1, ...; rows 1; side sparsest;
+   stream from the mapping; row_period 0 -> one stream (continuous: 256 steps); method auto
+   (exact when one row without clustering and lanes x depth <= 16, else Monte-Carlo); samples
+   65536 dense steps per estimate; seed 0 is a seed like any other. */
+#ifndef SM_SKIPSCHED_MAX_LANES
+#define SM_SKIPSCHED_MAX_LANES 32
+#endif
+#define SM_SKIPSCHED_MAX_DEPTH 8
+#define SM_SKIPSCHED_MAX_OPTIONS 16
+#define SM_SKIPSCHED_MAX_ROWS 64
+#define SM_SKIPSCHED_EXACT_BITS 16   /* exact chain when lanes x depth <= this */
+typedef struct sm_skipsched_option { int time, lane; } sm_skipsched_option;   /* steps ahead, lane offset */
+typedef enum sm_skipsched_side {
+    SM_SKIPSCHED_SPARSEST = 0,   /* one-sided, on the operand with the lowest density */
+    SM_SKIPSCHED_OPERAND,        /* one-sided, on operand `operand` (einsum order) */
+    SM_SKIPSCHED_BOTH            /* two-sided: a pair is effectual when every operand is non-zero */
+} sm_skipsched_side;
+typedef enum sm_skipsched_stream {
+    SM_SKIPSCHED_STREAM_MAPPING = 0,  /* the mapping's reduction run per output (sm_skip_query.stream_steps) */
+    SM_SKIPSCHED_STREAM_CONTINUOUS,   /* the window never stops at an output boundary (steady state) */
+    SM_SKIPSCHED_STREAM_FIXED         /* streams of stream_steps dense steps */
+} sm_skipsched_stream;
+typedef enum sm_skipsched_method { SM_SKIPSCHED_AUTO = 0, SM_SKIPSCHED_EXACT, SM_SKIPSCHED_MONTECARLO } sm_skipsched_method;
+typedef struct sm_skipsched_cache sm_skipsched_cache;   /* opaque; sm_skipsched_cache_create */
+typedef struct sm_skipsched {
+    int lanes;                     /* multipliers fed by one staging-buffer row (<= SM_SKIPSCHED_MAX_LANES) */
+    int depth;                     /* staging-buffer rows: dense steps visible at once (<= SM_SKIPSCHED_MAX_DEPTH) */
+    int noptions;
+    sm_skipsched_option option[SM_SKIPSCHED_MAX_OPTIONS];   /* priority order; the first must be (0, 0) */
+    int norder;
+    int order[SM_SKIPSCHED_MAX_LANES];   /* scheduler levels: the lane deciding at each level */
+    int rows;                      /* PE rows advancing in lock-step (<= SM_SKIPSCHED_MAX_ROWS) */
+    sm_skipsched_side side;
+    int operand;                   /* SM_SKIPSCHED_OPERAND: index among the operands, einsum order */
+    sm_skipsched_stream stream;
+    long stream_steps;             /* SM_SKIPSCHED_STREAM_FIXED: dense steps per output stream */
+    double row_concentration;      /* clustering: each row's density ~ Beta with the mean density and
+                                      this concentration k (sd = sqrt(p(1-p)/(k+1))); 0 = every row at the mean */
+    long row_period;               /* dense steps a row keeps its density (0: one stream; continuous: 256) */
+    sm_skipsched_method method;
+    long samples;                  /* Monte-Carlo: dense steps simulated per estimate */
+    unsigned long seed;
+    sm_skipsched_cache *cache;     /* required by sm_skipsched_expect; caller-owned */
+    sm_loc loc;                    /* the [skipsched] section, for messages */
+} sm_skipsched;
+typedef struct sm_skipsched_result {
+    double cycles_per_step;        /* expected cycles per dense row-step, in [1/depth, 1] */
+    double speedup;                /* 1 / cycles_per_step */
+    double lane_busy;              /* fraction of lane-cycles that multiply an effectual pair */
+    double std_error;              /* Monte-Carlo standard error of cycles_per_step (0 when exact) */
+    int exact;                     /* 1: the Markov chain answered */
+} sm_skipsched_result;
+
+/* Fill defaults and validate (bad options, depth, lanes...): errors point at s->loc. */
+SMDEF sm_result sm_skipsched_resolve(const sm_skipsched *s, sm_skipsched *out, sm_error *err);
+/* A cache for one configuration (the exact chain's transition table when it applies, and the
+   answers per density). Allocates; free with sm_skipsched_cache_free. */
+SMDEF sm_result sm_skipsched_cache_create(const sm_skipsched *s, sm_skipsched_cache **out, sm_error *err);
+SMDEF void sm_skipsched_cache_free(sm_skipsched_cache *c);
+/* Expected cycles per dense step at a density of effectual pairs (one-sided: the sparse operand's
+   density; two-sided: the product). stream_steps 0: continuous; n > 0: independent streams of n
+   steps (the window stops at each stream's end). Uses and fills s->cache; never allocates. */
+SMDEF sm_result sm_skipsched_expect(const sm_skipsched *s, double density, long stream_steps,
+                                    sm_skipsched_result *out, sm_error *err);
+/* One scheduler cycle on one row's window: win[t] (t < depth) holds the effectual pairs of step +t,
+   bit i = lane i. Picked pairs are cleared; pick[i] (may be NULL) gets lane i's option index or
+   -1. Returns the steps drained (leading empty rows of win, >= 1); s must be resolved. */
+SMDEF int sm_skipsched_cycle(const sm_skipsched *s, unsigned *win, int *pick);
+/* Run the scheduler over explicit data: rows x nsteps masks (row-major; bit i = lane i effectual),
+   lock-stepped rows, one stream. Returns the cycles. s must be resolved. */
+SMDEF long sm_skipsched_trace(const sm_skipsched *s, const unsigned *masks, int rows, long nsteps);
+/* The skip model (sm_skip_fn): params is a const sm_skipsched * with a cache. */
+SMDEF sm_result sm_skipsched_skip(const sm_skip_query *q, const void *params, sm_skip_answer *out);
 
 /*=== [@spec] EVALUATION SPEC AND INI LOADER ====================================================*/
 /* A key of a section the evaluation does not read ([constraints], [mapper], [sweep]), kept verbatim
@@ -372,6 +483,10 @@ typedef struct sm_spec {
     sm_saf safs[SM_MAX_SAFS];
     sm_skip_fn skip_model;         /* optional compute-skip mechanism (NULL: Sparseloop's rules) */
     const void *skip_params;       /* passed to skip_model */
+    sm_skipsched *skipsched;       /* [skipsched]: owned with its cache (a copy of a spec shares both);
+                                      the loader points skip_model/skip_params at it */
+    int ncomponents;
+    sm_component components[SM_MAX_COMPONENTS];   /* [component NAME] sections, in file order */
     unsigned *owned[SM_MAX_TENSORS];                 /* mask prefix sums, freed by sm_spec_free
                                                         (a copy of a spec shares them) */
     int nextra;                    /* keys of [constraints], [mapper], [sweep] in file order */
@@ -523,6 +638,8 @@ typedef struct sm_stats {
     double compute_class[3];       /* [sm_class]: actual (effectual), gated, skipped */
     double compute_cycles, compute_energy_pj, compute_area_um2;
     double cycles, utilization, energy_pj, area_um2;
+    int ncomponents;
+    double component_energy_pj[SM_MAX_COMPONENTS], component_area_um2[SM_MAX_COMPONENTS];
     sm_level_stats level[SM_MAX_LEVELS];   /* last, so sm_eval clears only the levels in use */
 } sm_stats;
 
@@ -1563,6 +1680,78 @@ static sm_result sm__extra_collect(const sm__store *st, sm_spec *s, sm_error *er
     return SM_OK;
 }
 
+/* [skipsched]: lanes depth rows samples seed row_period (whole numbers), options = T:D ...,
+   order = lanes..., operand = sparsest|both|TENSOR, stream = mapping|continuous|N,
+   row_concentration = K, method = auto|exact|montecarlo. Checked as a whole by sm_skipsched_resolve. */
+static sm_result sm__parse_skipsched(const sm__kv *kv, sm_spec *s, sm_error *err) {
+    sm_skipsched *k = s->skipsched;
+    const char *key = kv->key, *v = kv->value;
+    long x;
+    sm_result r;
+    if (!strcmp(key, "lanes") || !strcmp(key, "depth") || !strcmp(key, "rows")) {
+        if ((r = sm__int(kv, 1, &x, err)) != SM_OK) return r;
+        *(key[0] == 'l' ? &k->lanes : key[0] == 'd' ? &k->depth : &k->rows) = (int)(x > 1024 ? 1024 : x);
+    } else if (!strcmp(key, "samples")) return sm__int(kv, 1, &k->samples, err);
+    else if (!strcmp(key, "row_period")) return sm__int(kv, 0, &k->row_period, err);
+    else if (!strcmp(key, "seed")) { if ((r = sm__int(kv, 0, &x, err)) != SM_OK) return r; k->seed = (unsigned long)x; }
+    else if (!strcmp(key, "row_concentration")) return sm__num(kv, 0, &k->row_concentration, err);
+    else if (!strcmp(key, "options") || !strcmp(key, "order")) {
+        int opt = key[1] == 'p', n = 0;
+        for (;;) {
+            char *end;
+            long a, b = 0;
+            sm__skip_ws(&v);
+            if (*v == ',') { v++; continue; }
+            if (!*v) break;
+            errno = 0;
+            a = strtol(v, &end, 10);
+            if (end == v || errno) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[skipsched] %s: '%s' is not %s", key, v, opt ? "a list of TIME:LANE_OFFSET options" : "a list of lane numbers");
+            v = end;
+            if (opt) {
+                if (*v != ':') return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[skipsched] options: expected ':' after the time of option %d (write TIME:LANE_OFFSET, e.g. 1:-1)", n + 1);
+                v++;
+                b = strtol(v, &end, 10);
+                if (end == v || errno) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[skipsched] options: option %d has no lane offset after ':'", n + 1);
+                v = end;
+                if (a < 0 || a > 1000 || b < -1000 || b > 1000) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[skipsched] options: option %d is out of range", n + 1);
+            }
+            if (*v && !isspace((unsigned char)*v) && *v != ',') return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[skipsched] %s: unexpected '%s'", key, v);
+            if (n == (opt ? SM_SKIPSCHED_MAX_OPTIONS : SM_SKIPSCHED_MAX_LANES))
+                return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[skipsched] %s: more than %d entries", key, opt ? SM_SKIPSCHED_MAX_OPTIONS : SM_SKIPSCHED_MAX_LANES);
+            if (opt) { k->option[n].time = (int)a; k->option[n].lane = (int)b; }
+            else k->order[n] = (int)(a < -1 ? -1 : a > 1000 ? 1000 : a);
+            n++;
+        }
+        if (!n) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[skipsched] %s: empty list", key);
+        *(opt ? &k->noptions : &k->norder) = n;
+    } else if (!strcmp(key, "operand")) {
+        if (!strcmp(v, "sparsest")) k->side = SM_SKIPSCHED_SPARSEST;
+        else if (!strcmp(v, "both")) k->side = SM_SKIPSCHED_BOTH;
+        else {
+            int t = sm_problem_tensor(&s->problem, v), i, idx = 0;
+            if (t < 0 || s->problem.tensors[t].is_output)
+                return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[skipsched] operand: '%s' is not sparsest, both or an operand of the einsum", v);
+            for (i = 0; i < t; i++) idx += !s->problem.tensors[i].is_output;
+            k->side = SM_SKIPSCHED_OPERAND;
+            k->operand = idx;
+        }
+    } else if (!strcmp(key, "stream")) {
+        if (!strcmp(v, "mapping")) k->stream = SM_SKIPSCHED_STREAM_MAPPING;
+        else if (!strcmp(v, "continuous")) k->stream = SM_SKIPSCHED_STREAM_CONTINUOUS;
+        else {
+            if ((r = sm__int(kv, 1, &k->stream_steps, err)) != SM_OK)
+                return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[skipsched] stream: '%s' is not mapping, continuous or a whole number of steps >= 1", v);
+            k->stream = SM_SKIPSCHED_STREAM_FIXED;
+        }
+    } else if (!strcmp(key, "method")) {
+        if (!strcmp(v, "auto")) k->method = SM_SKIPSCHED_AUTO;
+        else if (!strcmp(v, "exact")) k->method = SM_SKIPSCHED_EXACT;
+        else if (!strcmp(v, "montecarlo")) k->method = SM_SKIPSCHED_MONTECARLO;
+        else return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[skipsched] method: '%s' is not auto, exact or montecarlo", v);
+    } else return sm__unknown(kv, err);
+    return SM_OK;
+}
+
 static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
     ptrdiff_t i, n = stbds_arrlen(st->kvs);
     const sm__kv *einsum = NULL, *bounds = NULL;
@@ -1591,6 +1780,19 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             continue;
         }
         if ((!strncmp(name, "format ", 7) && name[7]) || !strcmp(name, "saf")) continue;
+        if (!strcmp(name, "skipsched")) {
+            if (!s->skipsched && !(s->skipsched = (sm_skipsched *)calloc(1, sizeof *s->skipsched))) return sm__fail(err, SM_ERR_LIMIT, loc, "out of memory");
+            s->skipsched->loc = *loc;
+            continue;
+        }
+        if (!strncmp(name, "component ", 10) && name[10]) {
+            int c;
+            for (c = 0; c < s->ncomponents; c++) if (!strcmp(s->components[c].name, name + 10)) return sm__fail(err, SM_ERR_VALUE, loc, "[%s] component defined twice", name);
+            if (s->ncomponents == SM_MAX_COMPONENTS) return sm__fail(err, SM_ERR_LIMIT, loc, "[%s] more than %d components", name, SM_MAX_COMPONENTS);
+            sm__copy(s->components[s->ncomponents].name, SM_NAME_LEN, name + 10);
+            s->components[s->ncomponents++].loc = *loc;
+            continue;
+        }
         return sm__fail(err, SM_ERR_UNKNOWN, loc, "unknown section [%s]", name);
     }
     for (i = 0; i < n; i++) {
@@ -1659,6 +1861,16 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             if ((r = sm__parse_format(kv, s, err)) != SM_OK) return r;
         } else if (!strcmp(sec, "saf")) {
             if ((r = sm__parse_saf(kv, s, err)) != SM_OK) return r;
+        } else if (!strcmp(sec, "skipsched")) {
+            if ((r = sm__parse_skipsched(kv, s, err)) != SM_OK) return r;
+        } else if (!strncmp(sec, "component ", 10)) {
+            sm_component *c = s->components;
+            while (strcmp(c->name, sec + 10)) c++;
+            if (!strcmp(k, "instances")) r = sm__int(kv, 1, &c->instances, err);
+            else if (!strcmp(k, "power_mw")) r = sm__num(kv, 0, &c->power_mw, err);
+            else if (!strcmp(k, "area_um2")) r = sm__num(kv, 0, &c->area_um2, err);
+            else r = sm__unknown(kv, err);
+            if (r != SM_OK) return r;
         } else if (!strncmp(sec, "level ", 6)) {
             if ((r = sm__apply_level(&s->levels[sm__level_index(s, sec + 6)], kv, err)) != SM_OK) return r;
         } else if (!strncmp(sec, "compute ", 8)) {
@@ -1718,6 +1930,16 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
         for (l = 0; l < s->nlevels; l++)
             if (s->levels[l].dram_loc.line && s->levels[l].kind != SM_MEM_DRAM)
                 return sm__fail(err, SM_ERR_VALUE, &s->levels[l].dram_loc, "[level %s] dram_type: needs kind = dram", s->levels[l].name);
+    }
+    if (s->skipsched) {   /* resolved once; the cache is built for that configuration */
+        sm_skipsched_cache *cache;
+        sm_loc at = s->skipsched->loc;
+        if ((r = sm_skipsched_resolve(s->skipsched, s->skipsched, err)) != SM_OK) return r;
+        s->skipsched->loc = at;
+        if ((r = sm_skipsched_cache_create(s->skipsched, &cache, err)) != SM_OK) return r;
+        s->skipsched->cache = cache;
+        s->skip_model = sm_skipsched_skip;
+        s->skip_params = s->skipsched;
     }
     return sm_spec_resolve_energy(s, err);
 }
@@ -1802,6 +2024,8 @@ SMAPI void sm_spec_free(sm_spec *spec) {
     if (!spec) return;
     for (t = 0; t < SM_MAX_TENSORS; t++) free(spec->owned[t]);
     free(spec->extra);
+    if (spec->skipsched) sm_skipsched_cache_free(spec->skipsched->cache);
+    free(spec->skipsched);
     free(spec);
 }
 
@@ -2994,6 +3218,429 @@ SMAPI sm_result sm_spec_resolve_energy(sm_spec *s, sm_error *err) {
     return SM_OK;
 }
 
+/*=== [@skipsched.impl] WINDOWED LOOKAHEAD/LOOKASIDE SKIP SCHEDULER ============================*/
+#define SM__SS_ENTRIES 256   /* cached answers per cache (then replaced round-robin) */
+#define SM__SS_SHORT 64      /* streams longer than this: a 64-step stream plus steady state */
+
+/* The configuration compiled for the inner loops: per lane, its options as absolute (step, lane). */
+typedef struct sm__ssc {
+    int L, D, O, R;
+    unsigned char order[SM_SKIPSCHED_MAX_LANES];
+    unsigned char t[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];
+    unsigned bit[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];
+} sm__ssc;
+
+struct sm_skipsched_cache {
+    sm_skipsched cfg;              /* the resolved configuration served (cache and loc cleared) */
+    sm__ssc c;
+    int exact;                     /* the exact chain applies: the tables below are built */
+    long nstates;
+    unsigned char *adv;            /* [nstates] steps drained in the cycle that left this residual */
+    long *in_first;                /* [nstates + 1]: the transitions into each state, merged */
+    unsigned *in_from;             /* source state | popcount of the fresh bits << 16 */
+    double *in_count;              /* fresh patterns giving that transition */
+    double *pi;                    /* [nstates] stationary distribution (work) */
+    int n, slot;
+    struct { double density; long stream; sm_skipsched_result r; } e[SM__SS_ENTRIES];
+};
+
+static int sm__popcount(unsigned long x) { int n = 0; while (x) { x &= x - 1; n++; } return n; }
+static int sm__ss_lane(int i, int off, int L) { int x = (i + off) % L; return x < 0 ? x + L : x; }
+
+static void sm__ss_compile(const sm_skipsched *s, sm__ssc *c) {
+    int i, o;
+    c->L = s->lanes; c->D = s->depth; c->O = s->noptions; c->R = s->rows;
+    for (i = 0; i < c->L; i++) {
+        c->order[i] = (unsigned char)s->order[i];
+        for (o = 0; o < c->O; o++) {
+            c->t[i][o] = (unsigned char)s->option[o].time;
+            c->bit[i][o] = 1u << sm__ss_lane(i, s->option[o].lane, c->L);
+        }
+    }
+}
+
+/* The greedy cycle: lanes in level order take their first effectual option. Returns the leading
+   empty steps; busy (may be NULL) counts the pairs taken. */
+static int sm__ss_cycle(const sm__ssc *c, unsigned *w, int *busy) {
+    int lv, o, k = 0, b = 0;
+    for (lv = 0; lv < c->L; lv++) {
+        int i = c->order[lv];
+        for (o = 0; o < c->O; o++) {
+            unsigned *row = &w[c->t[i][o]];
+            if (*row & c->bit[i][o]) { *row &= ~c->bit[i][o]; b++; break; }
+        }
+    }
+    while (k < c->D && !w[k]) k++;
+    if (busy) *busy += b;
+    return k;
+}
+
+static int sm__ss_same(const sm_skipsched *a, const sm_skipsched *b) {
+    int i;
+    if (a->lanes != b->lanes || a->depth != b->depth || a->noptions != b->noptions || a->norder != b->norder || a->rows != b->rows ||
+        a->side != b->side || a->operand != b->operand || a->stream != b->stream || a->stream_steps != b->stream_steps ||
+        a->row_concentration != b->row_concentration || a->row_period != b->row_period || a->method != b->method ||
+        a->samples != b->samples || a->seed != b->seed) return 0;
+    for (i = 0; i < a->noptions; i++) if (a->option[i].time != b->option[i].time || a->option[i].lane != b->option[i].lane) return 0;
+    for (i = 0; i < a->norder; i++) if (a->order[i] != b->order[i]) return 0;
+    return 1;
+}
+
+/* ---- random numbers: splitmix64 (a seeded, portable stream; no global state) ---- */
+static unsigned long long sm__rng(unsigned long long *s) {
+    unsigned long long z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+static double sm__rng_unit(unsigned long long *s) { return ((double)(sm__rng(s) >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+static double sm__rng_normal(unsigned long long *s) {
+    double u = sm__rng_unit(s), v = sm__rng_unit(s);
+    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
+}
+/* Gamma(a, 1): Marsaglia and Tsang (2000); a < 1 through Gamma(a + 1) x U^(1/a). */
+static double sm__rng_gamma(unsigned long long *s, double a) {
+    double d, c, x, v, u;
+    if (a < 1) return sm__rng_gamma(s, a + 1) * pow(sm__rng_unit(s), 1 / a);
+    d = a - 1.0 / 3; c = 1 / sqrt(9 * d);
+    for (;;) {
+        do { x = sm__rng_normal(s); v = 1 + c * x; } while (v <= 0);
+        v = v * v * v; u = sm__rng_unit(s);
+        if (log(u) < 0.5 * x * x + d - d * v + d * log(v)) return d * v;
+    }
+}
+/* A row's density: the mean, or Beta(k p, k (1 - p)) around it when rows cluster. */
+static double sm__ss_row_density(unsigned long long *s, double p, double k) {
+    double x, y;
+    if (k <= 0 || p <= 0 || p >= 1) return p;
+    x = sm__rng_gamma(s, k * p); y = sm__rng_gamma(s, k * (1 - p));
+    return x + y > 0 ? x / (x + y) : p;
+}
+/* 2^32 x density, compared with 32 random bits per lane. */
+static unsigned long long sm__ss_threshold(double p) { return p >= 1 ? 4294967296ULL : p <= 0 ? 0 : (unsigned long long)(p * 4294967296.0); }
+static unsigned sm__ss_fresh(unsigned long long *s, int L, unsigned long long thr) {
+    unsigned bits = 0;
+    int i;
+    if (thr == 0) return 0;
+    if (thr >= 4294967296ULL) return L >= 32 ? 0xFFFFFFFFu : (1u << L) - 1;
+    for (i = 0; i < L; i += 2) {
+        unsigned long long r = sm__rng(s);
+        if ((r & 0xFFFFFFFFULL) < thr) bits |= 1u << i;
+        if (i + 1 < L && (r >> 32) < thr) bits |= 1u << (i + 1);
+    }
+    return bits;
+}
+
+/* ---- Monte-Carlo: `rows` lock-stepped windows over random data; n = 0 continuous, else streams
+   of n steps. Estimates cycles per dense step with batch means over 32 batches. ---- */
+static void sm__ss_montecarlo(const sm_skipsched *s, const sm__ssc *c, double p, long n, sm_skipsched_result *out) {
+    enum { NB = 32 };
+    unsigned w[SM_SKIPSCHED_MAX_ROWS][SM_SKIPSCHED_MAX_DEPTH];
+    unsigned long long thr[SM_SKIPSCHED_MAX_ROWS], rs;
+    double bc[NB] = {0}, bs[NB] = {0}, cyc = 0, steps = 0, busy = 0, mean, var = 0;
+    long period = s->row_period > 0 ? s->row_period : (n > 0 ? 0 : 256), pos = 0, per = 0, target = s->samples, warm = n > 0 ? 0 : 8L * c->D;
+    int r, j, b;
+    union { double d; unsigned long long u; } key;
+    key.d = p;
+    rs = (unsigned long long)s->seed ^ (key.u * 0x9E3779B97F4A7C15ULL) ^ ((unsigned long long)n * 0xD1B54A32D192ED03ULL);
+    sm__rng(&rs);
+    for (r = 0; r < c->R; r++) thr[r] = sm__ss_threshold(p);
+    for (;;) {   /* one stream (continuous: one endless stream) */
+        for (r = 0; r < c->R; r++) {
+            if (s->row_concentration > 0) thr[r] = sm__ss_threshold(sm__ss_row_density(&rs, p, s->row_concentration));
+            for (j = 0; j < c->D; j++) w[r][j] = n > 0 && j >= n ? 0 : sm__ss_fresh(&rs, c->L, thr[r]);
+        }
+        per = 0;
+        pos = 0;
+        for (;;) {
+            int k = c->D, bz = 0;
+            for (r = 0; r < c->R; r++) { int kr = sm__ss_cycle(c, w[r], &bz); if (kr < k) k = kr; }
+            pos += k;
+            if (warm > 0) warm--;
+            else {
+                b = (int)(steps * NB / (double)target);
+                if (b >= NB) b = NB - 1;
+                bc[b] += 1; bs[b] += k; cyc += 1; steps += k; busy += bz;
+            }
+            if (n > 0 && pos >= n) break;
+            if (n == 0 && steps >= target) break;
+            per += k;
+            if (period > 0 && s->row_concentration > 0 && per >= period) {   /* the rows take new densities */
+                per -= period;
+                for (r = 0; r < c->R; r++) thr[r] = sm__ss_threshold(sm__ss_row_density(&rs, p, s->row_concentration));
+            }
+            for (r = 0; r < c->R; r++) {
+                for (j = 0; j + k < c->D; j++) w[r][j] = w[r][j + k];
+                for (; j < c->D; j++) w[r][j] = n > 0 && pos + j >= n ? 0 : sm__ss_fresh(&rs, c->L, thr[r]);
+            }
+        }
+        if (n == 0 || steps >= target) break;
+    }
+    /* batch means: cycles per step in each batch */
+    mean = cyc / steps;
+    for (b = 0; b < NB; b++) { double x = bs[b] > 0 ? bc[b] / bs[b] - mean : 0; var += x * x; }
+    out->cycles_per_step = mean;
+    out->std_error = sqrt(var / (NB * (NB - 1.0)));
+    out->lane_busy = busy / (cyc * c->L * c->R);
+    out->exact = 0;
+}
+
+/* ---- exact chain for one row: the state is the residual of steps +1..+depth-1 after a cycle.
+   From state y the window advances adv(y) steps and adv(y) x lanes fresh bits arrive; a transition's
+   probability depends on the density only through the popcount of those bits, so the transitions
+   are enumerated once per configuration, merged, and stored by target for Gauss-Seidel sweeps. ---- */
+static int sm__ss_key_cmp(const void *a, const void *b) {
+    unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+    return x < y ? -1 : x > y;
+}
+
+static sm_result sm__ss_table(sm_skipsched_cache *k, sm_error *err) {
+    const sm__ssc *c = &k->c;
+    int L = c->L, D = c->D, bits = L * (D - 1);
+    long y, total = 0, at = 0, m = 0, i;
+    unsigned mask = (1u << L) - 1;
+    unsigned long long *key;
+    k->nstates = 1L << bits;
+    k->adv = (unsigned char *)malloc((size_t)k->nstates);
+    k->pi = (double *)malloc(sizeof(double) * (size_t)k->nstates);
+    k->in_first = (long *)calloc((size_t)k->nstates + 1, sizeof(long));
+    if (!k->adv || !k->pi || !k->in_first) return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
+    for (y = 0; y < k->nstates; y++) {
+        int a = 1;
+        while (a < D && !((unsigned long)y >> ((a - 1) * L) & mask)) a++;
+        k->adv[y] = (unsigned char)a;
+        total += 1L << (a * L);
+    }
+    if (!(key = (unsigned long long *)malloc(sizeof *key * (size_t)total))) return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
+    for (y = 0; y < k->nstates; y++) {   /* (target, source, popcount) of every fresh pattern */
+        int a = k->adv[y], j;
+        unsigned long f, nf = 1UL << (a * L);
+        for (f = 0; f < nf; f++) {
+            unsigned w[SM_SKIPSCHED_MAX_DEPTH], ny = 0;
+            for (j = 0; j < D; j++)
+                w[j] = j + a <= D - 1 ? (unsigned)((unsigned long)y >> ((j + a - 1) * L)) & mask : (unsigned)(f >> ((j - (D - a)) * L)) & mask;
+            sm__ss_cycle(c, w, NULL);
+            for (j = 1; j < D; j++) ny |= w[j] << ((j - 1) * L);
+            key[at++] = (unsigned long long)ny << 32 | (unsigned long long)y << 8 | (unsigned long long)sm__popcount(f);
+        }
+    }
+    qsort(key, (size_t)total, sizeof *key, sm__ss_key_cmp);
+    for (i = 0; i < total; i++) m += i == 0 || key[i] != key[i - 1];
+    k->in_from = (unsigned *)malloc(sizeof(unsigned) * (size_t)m);
+    k->in_count = (double *)malloc(sizeof(double) * (size_t)m);
+    if (!k->in_from || !k->in_count) { free(key); return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory"); }
+    for (i = 0, m = 0; i < total; i++) {
+        if (i > 0 && key[i] == key[i - 1]) { k->in_count[m - 1] += 1; continue; }
+        k->in_from[m] = (unsigned)(key[i] >> 8 & 0xFFFFFF) | (unsigned)(key[i] & 0xFF) << 24;
+        k->in_count[m] = 1;
+        k->in_first[(key[i] >> 32) + 1]++;
+        m++;
+    }
+    for (y = 0; y < k->nstates; y++) k->in_first[y + 1] += k->in_first[y];
+    free(key);
+    return SM_OK;
+}
+
+/* The stationary distribution by Gauss-Seidel sweeps (highest state first: the residual drains
+   toward low states), normalised per sweep; steps per cycle = E[advance]. */
+static void sm__ss_exact(sm_skipsched_cache *k, double p, sm_skipsched_result *out) {
+    const sm__ssc *c = &k->c;
+    double pw[SM_SKIPSCHED_MAX_DEPTH + 1][SM_SKIPSCHED_EXACT_BITS + 1], ek = 0, prev = 0;
+    long y, i;
+    int a, m, it;
+    for (a = 1; a <= c->D; a++)
+        for (m = 0; m <= a * c->L; m++) pw[a][m] = pow(p, m) * pow(1 - p, a * c->L - m);
+    for (y = 0; y < k->nstates; y++) k->pi[y] = 1 / (double)k->nstates;
+    for (it = 0; it < 1000000; it++) {
+        double tot = 0;
+        for (y = k->nstates - 1; y >= 0; y--) {
+            double in = 0, self = 0;
+            for (i = k->in_first[y]; i < k->in_first[y + 1]; i++) {
+                long from = (long)(k->in_from[i] & 0xFFFFFF);
+                double w = k->in_count[i] * pw[k->adv[from]][k->in_from[i] >> 24];
+                if (from == y) self += w; else in += k->pi[from] * w;
+            }
+            if (self < 1) k->pi[y] = in / (1 - self);
+            tot += k->pi[y];
+        }
+        ek = 0;
+        for (y = 0; y < k->nstates; y++) { k->pi[y] /= tot; ek += k->pi[y] * k->adv[y]; }
+        if (it > 2 && fabs(ek - prev) <= 1e-14 * ek) break;
+        prev = ek;
+    }
+    out->cycles_per_step = 1 / ek;
+    out->lane_busy = p * ek;
+    out->std_error = 0;
+    out->exact = 1;
+}
+
+#define SM__SS_BAD(...) sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, __VA_ARGS__)
+SMAPI sm_result sm_skipsched_resolve(const sm_skipsched *s, sm_skipsched *o, sm_error *err) {
+    int i, j, maxt = 0, seen[SM_SKIPSCHED_MAX_LANES] = {0};
+    *o = *s;
+    if (o->lanes == 0) o->lanes = 4;
+    if (o->lanes < 1 || o->lanes > SM_SKIPSCHED_MAX_LANES) return SM__SS_BAD("[skipsched] lanes: %d (1..%d)", o->lanes, SM_SKIPSCHED_MAX_LANES);
+    if (o->noptions < 0 || o->noptions > SM_SKIPSCHED_MAX_OPTIONS) return SM__SS_BAD("[skipsched] options: %d of them (at most %d)", o->noptions, SM_SKIPSCHED_MAX_OPTIONS);
+    if (o->depth < 0 || o->depth > SM_SKIPSCHED_MAX_DEPTH) return SM__SS_BAD("[skipsched] depth: %d (1..%d)", o->depth, SM_SKIPSCHED_MAX_DEPTH);
+    for (i = 0; i < o->noptions; i++) {   /* offsets wrap around the ring: keep them in (-lanes/2, lanes/2] */
+        int off = sm__ss_lane(0, o->option[i].lane, o->lanes);
+        if (o->option[i].time < 0 || o->option[i].time >= SM_SKIPSCHED_MAX_DEPTH)
+            return SM__SS_BAD("[skipsched] options: option %d looks %d steps ahead (0..%d)", i + 1, o->option[i].time, SM_SKIPSCHED_MAX_DEPTH - 1);
+        o->option[i].lane = 2 * off > o->lanes ? off - o->lanes : off;
+        if (o->option[i].time > maxt) maxt = o->option[i].time;
+        for (j = 0; j < i; j++)
+            if (o->option[j].time == o->option[i].time && o->option[j].lane == o->option[i].lane)
+                return SM__SS_BAD("[skipsched] options: option %d reaches the same slot as option %d (lane offsets wrap around %d lanes)", i + 1, j + 1, o->lanes);
+    }
+    if (o->depth == 0) o->depth = maxt + 1;
+    if (maxt >= o->depth) return SM__SS_BAD("[skipsched] options: an option looks %d steps ahead, beyond a depth of %d", maxt, o->depth);
+    if (o->noptions == 0) {   /* lookahead only */
+        o->noptions = o->depth;
+        for (i = 0; i < o->depth; i++) { o->option[i].time = i; o->option[i].lane = 0; }
+    }
+    if (o->option[0].time != 0 || o->option[0].lane != 0)
+        return SM__SS_BAD("[skipsched] options: the first option must be the dense slot 0:0 (then every step takes at most one cycle)");
+    if (o->norder == 0) { o->norder = o->lanes; for (i = 0; i < o->lanes; i++) o->order[i] = i; }
+    if (o->norder != o->lanes) return SM__SS_BAD("[skipsched] order: %d lanes listed, need each of the %d lanes once", o->norder, o->lanes);
+    for (i = 0; i < o->lanes; i++) {
+        if (o->order[i] < 0 || o->order[i] >= o->lanes || seen[o->order[i]]) return SM__SS_BAD("[skipsched] order: lane %d is out of range or listed twice", o->order[i]);
+        seen[o->order[i]] = 1;
+    }
+    if (o->rows == 0) o->rows = 1;
+    if (o->rows < 1 || o->rows > SM_SKIPSCHED_MAX_ROWS) return SM__SS_BAD("[skipsched] rows: %d (1..%d)", o->rows, SM_SKIPSCHED_MAX_ROWS);
+    if (o->side == SM_SKIPSCHED_OPERAND && (o->operand < 0 || o->operand >= SM_MAX_TENSORS)) return SM__SS_BAD("[skipsched] operand: index %d", o->operand);
+    if (o->stream == SM_SKIPSCHED_STREAM_FIXED && o->stream_steps < 1) return SM__SS_BAD("[skipsched] stream: streams of %ld steps (at least 1)", o->stream_steps);
+    if (!(o->row_concentration >= 0) || !isfinite(o->row_concentration)) return SM__SS_BAD("[skipsched] row_concentration: %g (>= 0)", o->row_concentration);
+    if (o->row_period < 0) return SM__SS_BAD("[skipsched] row_period: %ld (>= 0)", o->row_period);
+    if (o->samples == 0) o->samples = 65536;
+    if (o->samples < 64) return SM__SS_BAD("[skipsched] samples: %ld dense steps (at least 64)", o->samples);
+    if (o->method == SM_SKIPSCHED_EXACT && (o->rows != 1 || o->row_concentration > 0 || o->lanes * o->depth > SM_SKIPSCHED_EXACT_BITS))
+        return SM__SS_BAD("[skipsched] method: the exact chain needs one row, no clustering and lanes x depth <= %d", SM_SKIPSCHED_EXACT_BITS);
+    return SM_OK;
+}
+#undef SM__SS_BAD
+
+static int sm__ss_exact_applies(const sm_skipsched *r) {
+    return r->method != SM_SKIPSCHED_MONTECARLO && r->rows == 1 && r->row_concentration <= 0 && r->lanes * r->depth <= SM_SKIPSCHED_EXACT_BITS;
+}
+
+SMAPI sm_result sm_skipsched_cache_create(const sm_skipsched *s, sm_skipsched_cache **out, sm_error *err) {
+    sm_skipsched_cache *k;
+    sm_result r;
+    *out = NULL;
+    if (!(k = (sm_skipsched_cache *)calloc(1, sizeof *k))) return sm__fail(err, SM_ERR_LIMIT, NULL, "skipsched: out of memory");
+    if ((r = sm_skipsched_resolve(s, &k->cfg, err)) != SM_OK) { free(k); return r; }
+    k->cfg.cache = NULL;
+    memset(&k->cfg.loc, 0, sizeof k->cfg.loc);
+    sm__ss_compile(&k->cfg, &k->c);
+    if (sm__ss_exact_applies(&k->cfg)) {
+        if ((r = sm__ss_table(k, err)) != SM_OK) { sm_skipsched_cache_free(k); return r; }
+        k->exact = 1;
+    }
+    *out = k;
+    return SM_OK;
+}
+
+SMAPI void sm_skipsched_cache_free(sm_skipsched_cache *k) {
+    if (!k) return;
+    free(k->adv); free(k->pi); free(k->in_first); free(k->in_from); free(k->in_count);
+    free(k);
+}
+
+/* One answer, from the cache or computed and cached. */
+static const sm_skipsched_result *sm__ss_answer(sm_skipsched_cache *k, double p, long n) {
+    int i;
+    sm_skipsched_result r;
+    for (i = 0; i < k->n; i++) if (k->e[i].density == p && k->e[i].stream == n) return &k->e[i].r;
+    memset(&r, 0, sizeof r);
+    if (p <= 0 || p >= 1) {   /* no effectual pair: the window drains whole; all effectual: one step per cycle */
+        double d = p <= 0 ? (double)k->c.D : 1;
+        r.cycles_per_step = n > 0 ? ceil((double)n / d) / (double)n : 1 / d;
+        r.lane_busy = p <= 0 ? 0 : 1;
+        r.exact = 1;
+    } else if (n == 0 && k->exact) sm__ss_exact(k, p, &r);
+    else if (n > SM__SS_SHORT) {   /* transients at both ends last a few cycles: short stream + steady state */
+        sm_skipsched_result head = *sm__ss_answer(k, p, SM__SS_SHORT), tail = *sm__ss_answer(k, p, 0);
+        double c = SM__SS_SHORT * head.cycles_per_step + (double)(n - SM__SS_SHORT) * tail.cycles_per_step;
+        r.cycles_per_step = c / (double)n;
+        r.std_error = (SM__SS_SHORT * head.std_error + (double)(n - SM__SS_SHORT) * tail.std_error) / (double)n;
+        r.lane_busy = p / r.cycles_per_step;
+    } else sm__ss_montecarlo(&k->cfg, &k->c, p, n, &r);
+    r.speedup = 1 / r.cycles_per_step;
+    i = k->n < SM__SS_ENTRIES ? k->n++ : (k->slot++ % SM__SS_ENTRIES);
+    k->e[i].density = p; k->e[i].stream = n; k->e[i].r = r;
+    return &k->e[i].r;
+}
+
+SMAPI sm_result sm_skipsched_expect(const sm_skipsched *s, double density, long stream_steps, sm_skipsched_result *out, sm_error *err) {
+    sm_skipsched r;
+    sm_result rc;
+    memset(out, 0, sizeof *out);
+    if ((rc = sm_skipsched_resolve(s, &r, err)) != SM_OK) return rc;
+    if (!s->cache) return sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, "[skipsched] no cache: create one with sm_skipsched_cache_create and set .cache");
+    if (!sm__ss_same(&r, &s->cache->cfg)) return sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, "[skipsched] the cache was created for another configuration");
+    if (!(density >= 0 && density <= 1)) return sm__fail(err, SM_ERR_VALUE, NULL, "[skipsched] density %g is not in [0, 1]", density);
+    if (stream_steps < 0) return sm__fail(err, SM_ERR_VALUE, NULL, "[skipsched] stream of %ld steps", stream_steps);
+    if (r.method == SM_SKIPSCHED_EXACT && stream_steps != 0) return sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, "[skipsched] method exact answers continuous streams only (stream = continuous)");
+    *out = *sm__ss_answer(s->cache, density, stream_steps);
+    return SM_OK;
+}
+
+SMAPI int sm_skipsched_cycle(const sm_skipsched *s, unsigned *win, int *pick) {
+    int lv, o, i, k = 0;
+    for (i = 0; pick && i < s->lanes; i++) pick[i] = -1;
+    for (lv = 0; lv < s->lanes; lv++) {
+        i = s->order[lv];
+        for (o = 0; o < s->noptions; o++) {
+            unsigned b = 1u << sm__ss_lane(i, s->option[o].lane, s->lanes);
+            if (win[s->option[o].time] & b) { win[s->option[o].time] &= ~b; if (pick) pick[i] = o; break; }
+        }
+    }
+    while (k < s->depth && !win[k]) k++;
+    return k;
+}
+
+SMAPI long sm_skipsched_trace(const sm_skipsched *s, const unsigned *masks, int rows, long nsteps) {
+    unsigned w[SM_SKIPSCHED_MAX_ROWS][SM_SKIPSCHED_MAX_DEPTH];
+    long pos = 0, cycles = 0;
+    int r, j, D = s->depth;
+    if (rows < 1 || rows > SM_SKIPSCHED_MAX_ROWS) return -1;
+    for (r = 0; r < rows; r++) for (j = 0; j < D; j++) w[r][j] = j < nsteps ? masks[(long)r * nsteps + j] : 0;
+    while (pos < nsteps) {
+        int k = D;
+        for (r = 0; r < rows; r++) { int kr = sm_skipsched_cycle(s, w[r], NULL); if (kr < k) k = kr; }
+        if (k < 1) return -1;   /* cannot happen with the dense slot first */
+        cycles++;
+        pos += k;
+        for (r = 0; r < rows; r++) {
+            for (j = 0; j + k < D; j++) w[r][j] = w[r][j + k];
+            for (; j < D; j++) w[r][j] = pos + j < nsteps ? masks[(long)r * nsteps + pos + j] : 0;
+        }
+    }
+    return cycles;
+}
+
+SMAPI sm_result sm_skipsched_skip(const sm_skip_query *q, const void *params, sm_skip_answer *out) {
+    const sm_skipsched *s = (const sm_skipsched *)params;
+    sm_skipsched_result res;
+    double p = 1;
+    long n = 0;
+    int i;
+    sm_result rc;
+    if (!s || q->noperands < 1) return SM_ERR_VALUE;
+    if (s->side == SM_SKIPSCHED_BOTH) for (i = 0; i < q->noperands; i++) p *= q->density[i];
+    else if (s->side == SM_SKIPSCHED_OPERAND) { if (s->operand >= q->noperands) return SM_ERR_VALUE; p = q->density[s->operand]; }
+    else for (i = 0; i < q->noperands; i++) if (q->density[i] < p) p = q->density[i];
+    p = floor(p * 1e6 + 0.5) / 1e6;   /* a tensor's mean density is nnz / size: six places keep the cache small */
+    if (s->stream == SM_SKIPSCHED_STREAM_FIXED) n = s->stream_steps;
+    else if (s->stream == SM_SKIPSCHED_STREAM_MAPPING) n = q->stream_steps > 0 ? (long)q->stream_steps : 0;
+    if ((rc = sm_skipsched_expect(s, p, n, &res, NULL)) != SM_OK) return rc;
+    out->cycles = ceil(q->dense_cycles * res.cycles_per_step - 1e-9);
+    if (out->cycles < 1 && q->dense_cycles > 0) out->cycles = 1;
+    out->effectual = floor(q->computes * p + 0.5);
+    return SM_OK;
+}
+
 /*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
 /* Sparseloop's correction of vector accesses for small compressed tiles (include/model/buffer.hpp,
    VectorWidthCoefficientTable): below these tile sizes (in blocks), a block holds on average fewer
@@ -3470,6 +4117,13 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         for (i = 0; i < n->nloops; i++) { if (n->loops[i].spatial == 2) q.macs_x *= n->loops[i].f; else if (n->loops[i].spatial) q.macs_y *= n->loops[i].f; }
         q.dense_cycles = n->temporal_iters;
         q.cycles = o->compute_cycles;
+        q.stream_steps = 1;   /* innermost temporal loops that keep the same output */
+        for (i = n->nloops - 1; i >= 0; i--) {
+            const sm__loop *lp = &n->loops[i];
+            if (lp->spatial) continue;
+            if (dims[p->ntensors - 1] >> lp->dim & 1u) break;
+            q.stream_steps *= lp->f;
+        }
         ans.cycles = q.cycles; ans.effectual = q.effectual;
         if ((r = s->skip_model(&q, s->skip_params, &ans)) != SM_OK) return sm__fail(err, r, &s->compute.loc, "[compute %s] skip model failed", s->compute.name);
         o->compute_class[SM_SKIPPED] += o->compute_class[SM_ACTUAL] - ans.effectual;
@@ -3512,6 +4166,15 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     o->compute_area_um2 = s->compute.area_um2 * (double)sm__instances(s, L);
     o->area_um2 += o->compute_area_um2;
     o->energy_pj += o->compute_energy_pj;
+    o->ncomponents = s->ncomponents;
+    for (i = 0; i < s->ncomponents && i < SM_MAX_COMPONENTS; i++) {   /* constant power over the run: mW x ns = pJ */
+        const sm_component *c = &s->components[i];
+        double inst_c = (double)(c->instances ? c->instances : 1);
+        o->component_energy_pj[i] = c->power_mw * inst_c * o->cycles / (s->clock_ghz > 0 ? s->clock_ghz : 1);
+        o->component_area_um2[i] = c->area_um2 * inst_c;
+        o->energy_pj += o->component_energy_pj[i];
+        o->area_um2 += o->component_area_um2[i];
+    }
     return SM_OK;
 }
 
@@ -3577,6 +4240,10 @@ SMAPI void sm_report_tsv(FILE *f, const sm_spec *s, const sm_stats *st) {
     sm__row(f, s->compute.name, "-", "cycles", st->compute_cycles, 0);
     sm__row(f, s->compute.name, "-", "energy_pj", st->compute_energy_pj, 1);
     if (st->compute_area_um2 > 0) sm__row(f, s->compute.name, "-", "area_um2", st->compute_area_um2, 1);
+    for (l = 0; l < st->ncomponents; l++) {
+        sm__row(f, s->components[l].name, "-", "energy_pj", st->component_energy_pj[l], 1);
+        if (st->component_area_um2[l] > 0) sm__row(f, s->components[l].name, "-", "area_um2", st->component_area_um2[l], 1);
+    }
     sm__row(f, "-", "-", "computes", st->computes, 0);
     if (st->sparse) sm__row(f, "-", "-", "actual_computes", st->compute_class[SM_ACTUAL], 0);
     sm__row(f, "-", "-", "cycles", st->cycles, 0);
@@ -3712,6 +4379,8 @@ SMAPI void sm_report_text(FILE *f, const sm_spec *s, const sm_stats *st) {
         fprintf(f, "%-24s %12.0f %8.3f %10.0f %18.2f\n", s->levels[l].name, ls->cycles, ls->slowdown, ls->utilized_instances, ls->energy_pj);
     }
     fprintf(f, "%-24s %12.0f %8s %10.0f %18.2f\n", s->compute.name, st->compute_cycles, "-", st->utilized_macs, st->compute_energy_pj);
+    for (l = 0; l < st->ncomponents; l++)
+        fprintf(f, "%-24s %12.0f %8s %10ld %18.2f\n", s->components[l].name, st->cycles, "-", s->components[l].instances ? s->components[l].instances : 1, st->component_energy_pj[l]);
     fprintf(f, "\ncomputes     %.0f", st->computes);
     if (st->sparse) fprintf(f, " (actual %.0f, gated %.0f, skipped %.0f)", st->compute_class[SM_ACTUAL], st->compute_class[SM_GATED], st->compute_class[SM_SKIPPED]);
     fprintf(f, "\ncycles       %.0f\nutilization  %.4f\nenergy       %.2f pJ (%.3f pJ/compute)\n",
@@ -3801,6 +4470,15 @@ SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
     fprintf(f, ", \"op\": \"%s\", \"precision\": \"%s\", \"costs\": {\"pj_per_compute\": {\"value\": %.17g, \"source\": \"%s\"}, \"area_um2\": {\"value\": %.17g, \"source\": \"%s\"}}},\n",
             s->compute.use_library ? sm_op_name(s->compute.op) : "", s->compute.use_library ? sm_precision_name(s->compute.precision) : "",
             s->compute.mac_pj, sm__source_name(s->compute.source[0]), s->compute.area_um2, sm__source_name(s->compute.source[1]));
+    if (st->ncomponents) {
+        fprintf(f, "  \"components\": [");
+        for (l = 0; l < st->ncomponents; l++) {
+            fprintf(f, "%s\n    {\"name\": ", l ? "," : "");
+            sm__json_str(f, s->components[l].name);
+            fprintf(f, ", \"energy_pj\": %.17g, \"area_um2\": %.17g}", st->component_energy_pj[l], st->component_area_um2[l]);
+        }
+        fprintf(f, "\n  ],\n");
+    }
     fprintf(f, "  \"cycles\": %.17g,\n  \"utilization\": %.17g,\n  \"energy_pj\": %.17g,\n  \"area_um2\": %.17g\n}\n",
             st->cycles, st->utilization, st->energy_pj, st->area_um2);
 }
