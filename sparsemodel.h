@@ -3354,13 +3354,15 @@ static void sm__ss_montecarlo(const sm_skipsched *s, const sm__ssc *c, double p,
         pos = 0;
         for (;;) {
             int k = c->D, bz = 0;
+            long done;
             for (r = 0; r < c->R; r++) { int kr = sm__ss_cycle(c, w[r], &bz); if (kr < k) k = kr; }
+            done = n > 0 && pos + k > n ? n - pos : k;   /* steps past a stream's end are not work */
             pos += k;
             if (warm > 0) warm--;
             else {
                 b = (int)(steps * NB / (double)target);
                 if (b >= NB) b = NB - 1;
-                bc[b] += 1; bs[b] += k; cyc += 1; steps += k; busy += bz;
+                bc[b] += 1; bs[b] += (double)done; cyc += 1; steps += (double)done; busy += bz;
             }
             if (n > 0 && pos >= n) break;
             if (n == 0 && steps >= target) break;
@@ -3465,7 +3467,7 @@ static void sm__ss_exact(sm_skipsched_cache *k, double p, sm_skipsched_result *o
         }
         ek = 0;
         for (y = 0; y < k->nstates; y++) { k->pi[y] /= tot; ek += k->pi[y] * k->adv[y]; }
-        if (it > 2 && fabs(ek - prev) <= 1e-14 * ek) break;
+        if (it > 2 && fabs(ek - prev) <= 1e-12 * ek) break;   /* then the error is far below any use of it */
         prev = ek;
     }
     out->cycles_per_step = 1 / ek;
