@@ -3233,12 +3233,14 @@ typedef struct sm__ssc {
 struct sm_skipsched_cache {
     sm_skipsched cfg;              /* the resolved configuration served (cache and loc cleared) */
     sm__ssc c;
-    int exact;                     /* the exact chain applies: the tables below are built */
-    long nstates;
+    int exact;                     /* the exact chain applies: the buffers below are allocated */
+    int built;                     /* the transition table is filled (on the first exact answer) */
+    long nstates, total;           /* residual states; fresh patterns over all states */
     unsigned char *adv;            /* [nstates] steps drained in the cycle that left this residual */
     long *in_first;                /* [nstates + 1]: the transitions into each state, merged */
-    unsigned *in_from;             /* source state | popcount of the fresh bits << 16 */
-    double *in_count;              /* fresh patterns giving that transition */
+    unsigned *in_from;             /* [total] source state | popcount of the fresh bits << 24 */
+    unsigned short *target;        /* [total] scratch: the target of each (state, fresh pattern) */
+    double *in_count;              /* [total] fresh patterns giving that transition */
     double *pi;                    /* [nstates] stationary distribution (work) */
     int n, slot;
     struct { double density; long stream; sm_skipsched_result r; } e[SM__SS_ENTRIES];
@@ -3391,30 +3393,41 @@ static void sm__ss_montecarlo(const sm_skipsched *s, const sm__ssc *c, double p,
    From state y the window advances adv(y) steps and adv(y) x lanes fresh bits arrive; a transition's
    probability depends on the density only through the popcount of those bits, so the transitions
    are enumerated once per configuration, merged, and stored by target for Gauss-Seidel sweeps. ---- */
-static int sm__ss_key_cmp(const void *a, const void *b) {
-    unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
-    return x < y ? -1 : x > y;
-}
-
-static sm_result sm__ss_table(sm_skipsched_cache *k, sm_error *err) {
+/* Sizes the table for the configuration (allocates; at cache creation). */
+static sm_result sm__ss_table_alloc(sm_skipsched_cache *k, sm_error *err) {
     const sm__ssc *c = &k->c;
-    int L = c->L, D = c->D, bits = L * (D - 1);
-    long y, total = 0, at = 0, m = 0, i;
+    int L = c->L, D = c->D;
     unsigned mask = (1u << L) - 1;
-    unsigned long long *key;
-    k->nstates = 1L << bits;
+    long y;
+    k->nstates = 1L << (L * (D - 1));
     k->adv = (unsigned char *)malloc((size_t)k->nstates);
     k->pi = (double *)malloc(sizeof(double) * (size_t)k->nstates);
-    k->in_first = (long *)calloc((size_t)k->nstates + 1, sizeof(long));
+    k->in_first = (long *)malloc(sizeof(long) * ((size_t)k->nstates + 1));
     if (!k->adv || !k->pi || !k->in_first) return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
+    k->total = 0;
     for (y = 0; y < k->nstates; y++) {
         int a = 1;
         while (a < D && !((unsigned long)y >> ((a - 1) * L) & mask)) a++;
         k->adv[y] = (unsigned char)a;
-        total += 1L << (a * L);
+        k->total += 1L << (a * L);
     }
-    if (!(key = (unsigned long long *)malloc(sizeof *key * (size_t)total))) return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
-    for (y = 0; y < k->nstates; y++) {   /* (target, source, popcount) of every fresh pattern */
+    k->in_from = (unsigned *)malloc(sizeof(unsigned) * (size_t)k->total);
+    k->target = (unsigned short *)malloc(sizeof(unsigned short) * (size_t)k->total);
+    k->in_count = (double *)malloc(sizeof(double) * (size_t)k->total);
+    if (!k->in_from || !k->target || !k->in_count) return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
+    return SM_OK;
+}
+
+/* Fills the table (no allocation): schedule every (state, fresh pattern) once, bucket the
+   transitions by target (counting sort; sources arrive in increasing order), then merge equal
+   (source, popcount) pairs inside each bucket. */
+static void sm__ss_table_build(sm_skipsched_cache *k) {
+    const sm__ssc *c = &k->c;
+    int L = c->L, D = c->D;
+    unsigned mask = (1u << L) - 1;
+    long y, i, at = 0, m = 0, t;
+    for (y = 0; y <= k->nstates; y++) k->in_first[y] = 0;
+    for (y = 0; y < k->nstates; y++) {
         int a = k->adv[y], j;
         unsigned long f, nf = 1UL << (a * L);
         for (f = 0; f < nf; f++) {
@@ -3423,24 +3436,36 @@ static sm_result sm__ss_table(sm_skipsched_cache *k, sm_error *err) {
                 w[j] = j + a <= D - 1 ? (unsigned)((unsigned long)y >> ((j + a - 1) * L)) & mask : (unsigned)(f >> ((j - (D - a)) * L)) & mask;
             sm__ss_cycle(c, w, NULL);
             for (j = 1; j < D; j++) ny |= w[j] << ((j - 1) * L);
-            key[at++] = (unsigned long long)ny << 32 | (unsigned long long)y << 8 | (unsigned long long)sm__popcount(f);
+            k->target[at++] = (unsigned short)ny;
+            k->in_first[ny + 1]++;
         }
     }
-    qsort(key, (size_t)total, sizeof *key, sm__ss_key_cmp);
-    for (i = 0; i < total; i++) m += i == 0 || key[i] != key[i - 1];
-    k->in_from = (unsigned *)malloc(sizeof(unsigned) * (size_t)m);
-    k->in_count = (double *)malloc(sizeof(double) * (size_t)m);
-    if (!k->in_from || !k->in_count) { free(key); return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory"); }
-    for (i = 0, m = 0; i < total; i++) {
-        if (i > 0 && key[i] == key[i - 1]) { k->in_count[m - 1] += 1; continue; }
-        k->in_from[m] = (unsigned)(key[i] >> 8 & 0xFFFFFF) | (unsigned)(key[i] & 0xFF) << 24;
-        k->in_count[m] = 1;
-        k->in_first[(key[i] >> 32) + 1]++;
-        m++;
-    }
     for (y = 0; y < k->nstates; y++) k->in_first[y + 1] += k->in_first[y];
-    free(key);
-    return SM_OK;
+    for (y = 0, at = 0; y < k->nstates; y++) {   /* place: in_count holds the write positions for now */
+        unsigned long f, nf = 1UL << (k->adv[y] * L);
+        for (f = 0; f < nf; f++, at++) {
+            long *pos = &k->in_first[k->target[at]];
+            k->in_from[*pos] = (unsigned)y | (unsigned)sm__popcount(f) << 24;
+            (*pos)++;
+        }
+    }
+    for (y = k->nstates; y > 0; y--) k->in_first[y] = k->in_first[y - 1];   /* undo the advance */
+    k->in_first[0] = 0;
+    for (t = 0; t < k->nstates; t++) {   /* merge in place: same source and popcount -> one entry with a count */
+        long lo = k->in_first[t], hi = k->in_first[t + 1], run = m;
+        k->in_first[t] = m;
+        for (i = lo; i < hi; i++) {
+            long q;
+            if (m > run && (k->in_from[m - 1] & 0xFFFFFF) != (k->in_from[i] & 0xFFFFFF)) run = m;   /* a new source */
+            for (q = run; q < m && k->in_from[q] != k->in_from[i]; q++) {}
+            if (q < m) { k->in_count[q] += 1; continue; }
+            k->in_from[m] = k->in_from[i];
+            k->in_count[m] = 1;
+            m++;
+        }
+    }
+    k->in_first[k->nstates] = m;
+    k->built = 1;
 }
 
 /* The stationary distribution by Gauss-Seidel sweeps (highest state first: the residual drains
@@ -3450,6 +3475,7 @@ static void sm__ss_exact(sm_skipsched_cache *k, double p, sm_skipsched_result *o
     double pw[SM_SKIPSCHED_MAX_DEPTH + 1][SM_SKIPSCHED_EXACT_BITS + 1], ek = 0, prev = 0;
     long y, i;
     int a, m, it;
+    if (!k->built) sm__ss_table_build(k);
     for (a = 1; a <= c->D; a++)
         for (m = 0; m <= a * c->L; m++) pw[a][m] = pow(p, m) * pow(1 - p, a * c->L - m);
     for (y = 0; y < k->nstates; y++) k->pi[y] = 1 / (double)k->nstates;
@@ -3536,7 +3562,7 @@ SMAPI sm_result sm_skipsched_cache_create(const sm_skipsched *s, sm_skipsched_ca
     memset(&k->cfg.loc, 0, sizeof k->cfg.loc);
     sm__ss_compile(&k->cfg, &k->c);
     if (sm__ss_exact_applies(&k->cfg)) {
-        if ((r = sm__ss_table(k, err)) != SM_OK) { sm_skipsched_cache_free(k); return r; }
+        if ((r = sm__ss_table_alloc(k, err)) != SM_OK) { sm_skipsched_cache_free(k); return r; }
         k->exact = 1;
     }
     *out = k;
@@ -3545,7 +3571,7 @@ SMAPI sm_result sm_skipsched_cache_create(const sm_skipsched *s, sm_skipsched_ca
 
 SMAPI void sm_skipsched_cache_free(sm_skipsched_cache *k) {
     if (!k) return;
-    free(k->adv); free(k->pi); free(k->in_first); free(k->in_from); free(k->in_count);
+    free(k->adv); free(k->pi); free(k->in_first); free(k->in_from); free(k->target); free(k->in_count);
     free(k);
 }
 
