@@ -3228,6 +3228,7 @@ typedef struct sm__ssc {
     unsigned char order[SM_SKIPSCHED_MAX_LANES];
     unsigned char t[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];
     unsigned bit[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];
+    unsigned long long slot[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];   /* the slot in a packed window */
 } sm__ssc;
 
 struct sm_skipsched_cache {
@@ -3242,11 +3243,17 @@ struct sm_skipsched_cache {
     unsigned short *target;        /* [total] scratch: the target of each (state, fresh pattern) */
     double *in_count;              /* [total] fresh patterns giving that transition */
     double *pi;                    /* [nstates] stationary distribution (work) */
+    unsigned *step;                /* lanes x depth <= 16: [2^(lanes x depth)] window -> residual | advance << 24 */
+    int step_built;
     int n, slot;
     struct { double density; long stream; sm_skipsched_result r; } e[SM__SS_ENTRIES];
 };
 
-static int sm__popcount(unsigned long x) { int n = 0; while (x) { x &= x - 1; n++; } return n; }
+static int sm__popcount(unsigned long long x) {
+    x = x - (x >> 1 & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
+    return (int)(((x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL) * 0x0101010101010101ULL >> 56);
+}
 static int sm__ss_lane(int i, int off, int L) { int x = (i + off) % L; return x < 0 ? x + L : x; }
 
 static void sm__ss_compile(const sm_skipsched *s, sm__ssc *c) {
@@ -3257,6 +3264,7 @@ static void sm__ss_compile(const sm_skipsched *s, sm__ssc *c) {
         for (o = 0; o < c->O; o++) {
             c->t[i][o] = (unsigned char)s->option[o].time;
             c->bit[i][o] = 1u << sm__ss_lane(i, s->option[o].lane, c->L);
+            c->slot[i][o] = 1ULL << (s->option[o].time * c->L + sm__ss_lane(i, s->option[o].lane, c->L));
         }
     }
 }
@@ -3274,6 +3282,18 @@ static int sm__ss_cycle(const sm__ssc *c, unsigned *w, int *busy) {
     }
     while (k < c->D && !w[k]) k++;
     if (busy) *busy += b;
+    return k;
+}
+
+/* The same cycle on a window packed into one word (step t, lane i at bit t x lanes + i). */
+static int sm__ss_cycle_packed(const sm__ssc *c, unsigned long long *w) {
+    unsigned long long rowmask = c->L >= 64 ? ~0ULL : (1ULL << c->L) - 1;
+    int lv, o, k = 0;
+    for (lv = 0; lv < c->L; lv++) {
+        int i = c->order[lv];
+        for (o = 0; o < c->O; o++) if (*w & c->slot[i][o]) { *w &= ~c->slot[i][o]; break; }
+    }
+    while (k < c->D && !(*w >> (k * c->L) & rowmask)) k++;
     return k;
 }
 
@@ -3335,57 +3355,75 @@ static unsigned sm__ss_fresh(unsigned long long *s, int L, unsigned long long th
 
 /* ---- Monte-Carlo: `rows` lock-stepped windows over random data; n = 0 continuous, else streams
    of n steps. Estimates cycles per dense step with batch means over 32 batches. ---- */
-static void sm__ss_montecarlo(const sm_skipsched *s, const sm__ssc *c, double p, long n, sm_skipsched_result *out) {
+static void sm__ss_montecarlo(sm_skipsched_cache *kc, double p, long n, sm_skipsched_result *out) {
     enum { NB = 32 };
-    unsigned w[SM_SKIPSCHED_MAX_ROWS][SM_SKIPSCHED_MAX_DEPTH];
-    unsigned long long thr[SM_SKIPSCHED_MAX_ROWS], rs;
-    double bc[NB] = {0}, bs[NB] = {0}, cyc = 0, steps = 0, busy = 0, mean, var = 0;
-    long period = s->row_period > 0 ? s->row_period : (n > 0 ? 0 : 256), pos = 0, per = 0, target = s->samples, warm = n > 0 ? 0 : 8L * c->D;
-    int r, j, b;
+    const sm_skipsched *s = &kc->cfg;
+    const sm__ssc *c = &kc->c;
+    const unsigned *tab = NULL;
+    unsigned long long w[SM_SKIPSCHED_MAX_ROWS], thr[SM_SKIPSCHED_MAX_ROWS], rs;
+    double bc[NB] = {0}, bs[NB] = {0}, cyc = 0, steps = 0, busy = 0, mean, var = 0, per_batch = (double)s->samples / NB;
+    long period = s->row_period > 0 ? s->row_period : (n > 0 ? 0 : 256), pos, per, warm = n > 0 ? 0 : 8L * c->D;
+    int r, j, b = 0, L = c->L, D = c->D;
     union { double d; unsigned long long u; } key;
     key.d = p;
     rs = (unsigned long long)s->seed ^ (key.u * 0x9E3779B97F4A7C15ULL) ^ ((unsigned long long)n * 0xD1B54A32D192ED03ULL);
     sm__rng(&rs);
+    if (kc->step) {   /* small windows: every cycle is one table lookup */
+        if (!kc->step_built) {
+            unsigned x, nx = 1u << (L * D);
+            for (x = 0; x < nx; x++) {
+                unsigned long long y = x;
+                int k = sm__ss_cycle_packed(c, &y);
+                kc->step[x] = (unsigned)y | (unsigned)k << 24;
+            }
+            kc->step_built = 1;
+        }
+        tab = kc->step;
+    }
     for (r = 0; r < c->R; r++) thr[r] = sm__ss_threshold(p);
     for (;;) {   /* one stream (continuous: one endless stream) */
         for (r = 0; r < c->R; r++) {
             if (s->row_concentration > 0) thr[r] = sm__ss_threshold(sm__ss_row_density(&rs, p, s->row_concentration));
-            for (j = 0; j < c->D; j++) w[r][j] = n > 0 && j >= n ? 0 : sm__ss_fresh(&rs, c->L, thr[r]);
+            for (w[r] = 0, j = 0; j < D && (n == 0 || j < n); j++) w[r] |= (unsigned long long)sm__ss_fresh(&rs, L, thr[r]) << (j * L);
         }
         per = 0;
         pos = 0;
         for (;;) {
-            int k = c->D, bz = 0;
+            int k = D;
             long done;
-            for (r = 0; r < c->R; r++) { int kr = sm__ss_cycle(c, w[r], &bz); if (kr < k) k = kr; }
+            for (r = 0; r < c->R; r++) {
+                int kr;
+                if (tab) { unsigned y = tab[w[r]]; busy += sm__popcount(w[r]) - sm__popcount(y & 0xFFFFFFu); w[r] = y & 0xFFFFFFu; kr = (int)(y >> 24); }
+                else { unsigned long long before = w[r]; kr = sm__ss_cycle_packed(c, &w[r]); busy += sm__popcount(before) - sm__popcount(w[r]); }
+                if (kr < k) k = kr;
+            }
             done = n > 0 && pos + k > n ? n - pos : k;   /* steps past a stream's end are not work */
             pos += k;
             if (warm > 0) warm--;
             else {
-                b = (int)(steps * NB / (double)target);
-                if (b >= NB) b = NB - 1;
-                bc[b] += 1; bs[b] += (double)done; cyc += 1; steps += (double)done; busy += bz;
+                bc[b] += 1; bs[b] += (double)done; cyc += 1; steps += (double)done;
+                if (bs[b] >= per_batch && b < NB - 1) b++;
             }
-            if (n > 0 && pos >= n) break;
-            if (n == 0 && steps >= target) break;
+            if (n > 0 ? pos >= n : steps >= (double)s->samples) break;
             per += k;
             if (period > 0 && s->row_concentration > 0 && per >= period) {   /* the rows take new densities */
                 per -= period;
                 for (r = 0; r < c->R; r++) thr[r] = sm__ss_threshold(sm__ss_row_density(&rs, p, s->row_concentration));
             }
-            for (r = 0; r < c->R; r++) {
-                for (j = 0; j + k < c->D; j++) w[r][j] = w[r][j + k];
-                for (; j < c->D; j++) w[r][j] = n > 0 && pos + j >= n ? 0 : sm__ss_fresh(&rs, c->L, thr[r]);
+            for (r = 0; r < c->R; r++) {   /* drop k steps, append the next ones */
+                w[r] >>= k * L;
+                for (j = D - k; j < D; j++)
+                    if (n == 0 || pos + j < n) w[r] |= (unsigned long long)sm__ss_fresh(&rs, L, thr[r]) << (j * L);
             }
         }
-        if (n == 0 || steps >= target) break;
+        if (n == 0 || steps >= (double)s->samples) break;
     }
     /* batch means: cycles per step in each batch */
     mean = cyc / steps;
     for (b = 0; b < NB; b++) { double x = bs[b] > 0 ? bc[b] / bs[b] - mean : 0; var += x * x; }
     out->cycles_per_step = mean;
     out->std_error = sqrt(var / (NB * (NB - 1.0)));
-    out->lane_busy = busy / (cyc * c->L * c->R);
+    out->lane_busy = busy / (cyc * L * c->R);
     out->exact = 0;
 }
 
@@ -3522,6 +3560,7 @@ SMAPI sm_result sm_skipsched_resolve(const sm_skipsched *s, sm_skipsched *o, sm_
     }
     if (o->depth == 0) o->depth = maxt + 1;
     if (maxt >= o->depth) return SM__SS_BAD("[skipsched] options: an option looks %d steps ahead, beyond a depth of %d", maxt, o->depth);
+    if (o->lanes * o->depth > 64) return SM__SS_BAD("[skipsched] lanes x depth: %d x %d slots (at most 64)", o->lanes, o->depth);
     if (o->noptions == 0) {   /* lookahead only */
         o->noptions = o->depth;
         for (i = 0; i < o->depth; i++) { o->option[i].time = i; o->option[i].lane = 0; }
@@ -3561,6 +3600,10 @@ SMAPI sm_result sm_skipsched_cache_create(const sm_skipsched *s, sm_skipsched_ca
     k->cfg.cache = NULL;
     memset(&k->cfg.loc, 0, sizeof k->cfg.loc);
     sm__ss_compile(&k->cfg, &k->c);
+    if (k->cfg.lanes * k->cfg.depth <= SM_SKIPSCHED_EXACT_BITS && !(k->step = (unsigned *)malloc(sizeof(unsigned) << (k->cfg.lanes * k->cfg.depth)))) {
+        sm_skipsched_cache_free(k);
+        return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
+    }
     if (sm__ss_exact_applies(&k->cfg)) {
         if ((r = sm__ss_table_alloc(k, err)) != SM_OK) { sm_skipsched_cache_free(k); return r; }
         k->exact = 1;
@@ -3571,7 +3614,7 @@ SMAPI sm_result sm_skipsched_cache_create(const sm_skipsched *s, sm_skipsched_ca
 
 SMAPI void sm_skipsched_cache_free(sm_skipsched_cache *k) {
     if (!k) return;
-    free(k->adv); free(k->pi); free(k->in_first); free(k->in_from); free(k->target); free(k->in_count);
+    free(k->adv); free(k->pi); free(k->in_first); free(k->in_from); free(k->target); free(k->in_count); free(k->step);
     free(k);
 }
 
@@ -3593,7 +3636,7 @@ static const sm_skipsched_result *sm__ss_answer(sm_skipsched_cache *k, double p,
         r.cycles_per_step = c / (double)n;
         r.std_error = (SM__SS_SHORT * head.std_error + (double)(n - SM__SS_SHORT) * tail.std_error) / (double)n;
         r.lane_busy = p / r.cycles_per_step;
-    } else sm__ss_montecarlo(&k->cfg, &k->c, p, n, &r);
+    } else sm__ss_montecarlo(k, p, n, &r);
     r.speedup = 1 / r.cycles_per_step;
     i = k->n < SM__SS_ENTRIES ? k->n++ : (k->slot++ % SM__SS_ENTRIES);
     k->e[i].density = p; k->e[i].stream = n; k->e[i].r = r;
