@@ -36,7 +36,8 @@
        reads(L) = updates - partition (first-read elision); fills(L) = deliveries - partition.
      - cycles: computes per utilized MAC, throttled per level by read/write/shared bandwidth.
      - energy: per instance and action, ceil(count / block_words) vector accesses x block energy,
-       divided by utilized instances per utilized cluster; leakage on utilized instances.
+       divided by utilized instances per utilized cluster; leakage on utilized instances;
+       [component] blocks: constant power x cycles / clock.
 
    SPARSE MODEL (Sparseloop's statistical analysis; dense is density 1)
      - [density] models give every tile an occupancy distribution (uniform: hypergeometric;
@@ -52,10 +53,11 @@
    TABLE OF CONTENTS (grep '\[@' sparsemodel.h; each tag has a declaration and an .impl half)
      @base      limits, result codes, errors, locations
      @workload  einsum, dims, tensors (sm_problem)
-     @arch      storage levels and compute (sm_level, sm_compute)
+     @arch      storage levels, compute, constant-power components (sm_level, sm_compute, sm_component)
      @mapping   loop nest and keep/bypass (sm_level_map)
      @sparse    density models, rank formats, SAFs, the compute-skip hook (sm_density,
                 sm_format, sm_saf, sm_skip_fn)
+     @skipsched windowed lookahead/lookaside skip scheduler (sm_skipsched, exact chain / Monte-Carlo)
      @spec      the whole evaluation and the INI loader (sm_spec, sm_spec_load_*)
      @energy    built-in energy and area of storage, arithmetic and networks by kind, size,
                 width, precision and technology node (sm_mem_estimate, sm_op_estimate,
@@ -376,7 +378,8 @@ typedef sm_result (*sm_skip_fn)(const sm_skip_query *q, const void *params, sm_s
    Answer: expected cycles per dense row-step at a density, exact for one row (a Markov chain
    over the buffer's residual occupancy) or by a seeded, bounded Monte-Carlo over small tiles
    (several rows, clustered rows, finite streams). Results are cached per density in a
-   caller-owned sm_skipsched_cache (one per thread: a cache is not locked).
+   caller-owned sm_skipsched_cache (one per thread: a cache is not locked); any cache created
+   for the same configuration may be put in .cache, so many specs can share one.
    Use it as a spec's skip model (INI section [skipsched]; sm_spec.skipsched) or directly:
        sm_skipsched s = {0}; sm_skipsched_cache *c; sm_skipsched_result r;
        s.lanes = 4; s.depth = 4; ... options ...;

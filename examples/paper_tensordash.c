@@ -205,37 +205,57 @@ typedef struct geom { long tcs, rows, cols, lanes, sp_words, glb_words; } geom;
 enum { S_LANE, S_PE, S_GRID, S_SP, S_CM, S_DRAM, NSLOTS };
 typedef struct mapping { long f[NSLOTS][8]; } mapping;
 
-static long largest_divisor(long n, long cap) { long f; for (f = cap < n ? cap : n; f > 1; f--) if (n % f == 0) return f; return 1; }
 static long smallest_prime(long n) { long f; for (f = 2; f * f <= n; f++) if (n % f == 0) return f; return n; }
+
+/* The spatial factor for a dim with `rem` left and `cap` instances: the largest f <= cap that
+   divides rem, or that divides rem padded up by at most 1/8 (layer dimensions rarely divide the
+   array; the padded positions are idle in both designs). rem becomes the quotient. */
+#define PAD_LIMIT 0.125
+static long pick_factor(long *rem, long cap) {
+    long f, best = 1, bestq = *rem;
+    for (f = cap < *rem ? cap : *rem; f > 1; f--) {
+        long q = (*rem + f - 1) / f;
+        if ((double)(q * f - *rem) <= PAD_LIMIT * (double)*rem) { best = f; bestq = q; break; }
+    }
+    *rem = bestq;
+    return best;
+}
 
 static void spread(const opgen *g, mapping *mp, long *rem, int slot, int role, long *cap) {
     int d;
     for (d = 0; d < g->nd && *cap > 1; d++) {
         long f;
         if (g->role[d] != role) continue;
-        f = largest_divisor(rem[d], *cap);
-        mp->f[slot][d] *= f; rem[d] /= f; *cap /= f;
+        f = pick_factor(&rem[d], *cap);
+        mp->f[slot][d] *= f; *cap /= f;
     }
 }
 
-static void map_initial(const opgen *g, const geom *ge, mapping *mp) {
+/* Lanes take reduction dims (preferred order; a reduction is never padded beyond 1/8 either),
+   PE rows the B side, PE columns the A side, the TCs the A side up to a square share and then
+   the B side; the rest is temporal. g's bounds become the padded ones. */
+static void map_initial(opgen *g, const geom *ge, mapping *mp) {
     long rem[8], cap;
     int d, i;
     for (i = 0; i < NSLOTS; i++) for (d = 0; d < 8; d++) mp->f[i][d] = 1;
     for (d = 0; d < g->nd; d++) rem[d] = g->bound[d];
-    cap = ge->lanes;   /* lanes: reduction dims, preferred order */
-    for (i = 0; i < g->nlp && cap > 1; i++) { long f = largest_divisor(rem[g->lane_pref[i]], cap); mp->f[S_LANE][g->lane_pref[i]] *= f; rem[g->lane_pref[i]] /= f; cap /= f; }
-    cap = ge->rows; spread(g, mp, rem, S_PE, BSIDE, &cap);   /* PE rows: B-side dims */
-    cap = ge->cols; spread(g, mp, rem, S_PE, ASIDE, &cap);   /* PE columns: A-side dims */
-    {   /* TCs: A-side up to a square share, then B-side, then whatever is left */
+    cap = ge->lanes;
+    for (i = 0; i < g->nlp && cap > 1; i++) { long f = pick_factor(&rem[g->lane_pref[i]], cap); mp->f[S_LANE][g->lane_pref[i]] *= f; cap /= f; }
+    cap = ge->rows; spread(g, mp, rem, S_PE, BSIDE, &cap);
+    cap = ge->cols; spread(g, mp, rem, S_PE, ASIDE, &cap);
+    {
         long sq = (long)floor(sqrt((double)ge->tcs) + 0.5), capa = sq, capb;
         spread(g, mp, rem, S_GRID, ASIDE, &capa);
-        capb = ge->tcs / (sq / capa);
+        capb = ge->tcs / (sq / capa > 0 ? sq / capa : 1);
         spread(g, mp, rem, S_GRID, BSIDE, &capb);
         cap = capb;
         spread(g, mp, rem, S_GRID, ASIDE, &cap);
     }
-    for (d = 0; d < g->nd; d++) { if (g->role[d] == RED) mp->f[S_SP][d] = rem[d]; else mp->f[S_CM][d] = rem[d]; }
+    for (d = 0; d < g->nd; d++) {
+        if (g->role[d] == RED) mp->f[S_SP][d] = rem[d]; else mp->f[S_CM][d] = rem[d];
+        g->bound[d] = 1;
+        for (i = 0; i < NSLOTS; i++) g->bound[d] *= mp->f[i][d];
+    }
 }
 
 static void loops(char *out, size_t cap, const opgen *g, const mapping *mp, int slot, const int *order) {
@@ -286,7 +306,7 @@ static sm_spec *load(const char *text, const char *name, const char *const *sets
 /* Capacity fit: evaluate with unbounded buffers, then move factors outward until the SP's A and
    B tiles fit a scratchpad (reduction to the CM level) and each SRAM holds its tensor's tile
    (outputs first, then reduction, to the DRAM level). */
-static int map_fit(const char *arch, const opgen *g, const geom *ge, mapping *mp) {
+static int map_fit(const char *arch, opgen *g, const geom *ge, mapping *mp) {
     static const char *const unbounded[] = { "level SP.size=0", "level AM.size=0", "level BM.size=0", "level CM.size=0" };
     char text[4096];
     int it;
@@ -386,7 +406,7 @@ static int geom_of(const char *arch, geom *ge) {
 
 /* Evaluates one layer-operation on a baseline arch and a TensorDash arch under several scheduler
    configurations (the TensorDash spec's skip model is pointed at each configuration in turn). */
-static int eval_op(const char *base_arch, const char *td_arch, const geom *ge, const char *name, const opgen *g, double dens, double count,
+static int eval_op(const char *base_arch, const char *td_arch, const geom *ge, const char *name, opgen *g, double dens, double count,
                    eval *base, config *cfg, int ncfg, eval *td) {
     char text[4096];
     mapping mp;
@@ -498,6 +518,28 @@ static void fig3(ex_claims *cl, ex_mode mode) {
     ex_claim(cl, "fig3.tensordash_cycles", cyc, 2, "cycles", 0, 1, "Fig. 3d-e (L189), 2-deep, sm_skipsched_trace");
 }
 
+/* --spec MODEL LAYER.OP: print the TensorDash evaluation spec of one layer and operation (the
+   baseline's differs only in its include), e.g. --spec sqznet fire2.e1.aw */
+static int print_spec(const char *stem, const char *which) {
+    static model md;
+    char lname[64], text[4096];
+    const char *dot = strrchr(which, '.');
+    geom ge;
+    mapping mp;
+    opgen g;
+    int i, k;
+    if (!dot || model_load(stem, &md) != 0 || geom_of(ADIR "tensordash.ini", &ge) != 0) { fprintf(stderr, "usage: --spec MODEL LAYER.OP (e.g. sqznet fire2.e1.aw)\n"); return 2; }
+    snprintf(lname, sizeof lname, "%.*s", (int)(dot - which), which);
+    for (k = 0; k < NOPS && strcmp(dot + 1, op_key[k]); k++) {}
+    for (i = 0; i < md.nl && strcmp(md.l[i].name, lname); i++) {}
+    if (i == md.nl || k == NOPS || !(md.l[i].ops >> k & 1)) { fprintf(stderr, "%s: no layer-operation %s\n", md.file, which); return 2; }
+    make_op(&md.l[i], k, &g);
+    if (map_fit(ADIR "tensordash.ini", &g, &ge, &mp) != 0) return 1;
+    spec_text(text, sizeof text, "arch/tensordash.ini", which, &g, &mp, layer_density(&md, &md.l[i], k));
+    printf("; %s %s, %s: generated by examples/paper_tensordash.c --spec %s %s\n; %s\n%s", md.name, lname, op_key[k], stem, which, md.source, text);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     ex_claims cl;
     static model models[NMODELS];
@@ -509,6 +551,7 @@ int main(int argc, char **argv) {
     static const int rows_all[] = { 1, 2, 4, 8, 16 };
     int cfg_rows_iid[5], cfg_rows_clus[5], cfg_depth[4];
     memset(&cl, 0, sizeof cl);
+    if (argc == 4 && !strcmp(argv[1], "--spec")) return print_spec(argv[2], argv[3]);
     cl.mode = ex_mode_parse(argc, argv);
 
     fig3(&cl, cl.mode);
@@ -581,7 +624,7 @@ int main(int argc, char **argv) {
         double ce = 0, oe = 0;
         FILE *f11 = NULL;
         char base11[600];
-        if (cl.mode == EX_FIGURES && (f = fig("fig10", base, sizeof base))) fprintf(f, "# model\tcompute_ee\toverall_ee\tcompute_share_of_baseline_energy\n");
+        if (cl.mode == EX_FIGURES && (f = fig("fig10", base, sizeof base))) fprintf(f, "# model\tcompute_ee\toverall_ee\tcompute_share_of_baseline_energy\tbaseline_mac_utilization\n");
         else f = NULL;
         if (cl.mode == EX_FIGURES && (f11 = fig("fig11", base11, sizeof base11)))
             fprintf(f11, "# design\tmodel\tDRAM\tcompute\tSRAM\t(energy / baseline total)\n");
@@ -590,7 +633,11 @@ int main(int argc, char **argv) {
             double tb = total_energy(&b);
             ce += b.compute / t.compute / NMODELS;
             oe += tb / total_energy(&t) / NMODELS;
-            if (f) fprintf(f, "%s\t%.4f\t%.4f\t%.4f\n", models[nm].name, b.compute / t.compute, tb / total_energy(&t), b.compute / tb);
+            if (f) {
+                double macs = 0;
+                for (k = 0; k < NOPS; k++) macs += models[nm].macs[k];
+                fprintf(f, "%s\t%.4f\t%.4f\t%.4f\t%.4f\n", models[nm].name, b.compute / t.compute, tb / total_energy(&t), b.compute / tb, macs / (b.cycles * 16384));
+            }
             if (f11) {
                 fprintf(f11, "Baseline\t%s\t%.4f\t%.4f\t%.4f\n", models[nm].name, b.dram / tb, b.compute / tb, b.sram / tb);
                 fprintf(f11, "TensorDash\t%s\t%.4f\t%.4f\t%.4f\n", models[nm].name, t.dram / tb, t.compute / tb, t.sram / tb);
