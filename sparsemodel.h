@@ -379,7 +379,9 @@ typedef sm_result (*sm_skip_fn)(const sm_skip_query *q, const void *params, sm_s
    over the buffer's residual occupancy) or by a seeded, bounded Monte-Carlo over small tiles
    (several rows, clustered rows, finite streams). Results are cached per density in a
    caller-owned sm_skipsched_cache (one per thread: a cache is not locked); any cache created
-   for the same configuration may be put in .cache, so many specs can share one.
+   for the same configuration may be put in .cache, so many evaluations can share one (for a
+   spec loaded from INI, point its skip_params at your own sm_skipsched instead: sm_spec_free
+   frees the spec's own cache).
    Use it as a spec's skip model (INI section [skipsched]; sm_spec.skipsched) or directly:
        sm_skipsched s = {0}; sm_skipsched_cache *c; sm_skipsched_result r;
        s.lanes = 4; s.depth = 4; ... options ...;
@@ -3414,7 +3416,7 @@ static void sm__ss_montecarlo(sm_skipsched_cache *kc, double p, long n, sm_skips
                 for (r = 0; r < c->R; r++) thr[r] = sm__ss_threshold(sm__ss_row_density(&rs, p, s->row_concentration));
             }
             for (r = 0; r < c->R; r++) {   /* drop k steps, append the next ones */
-                w[r] >>= k * L;
+                w[r] = k * L >= 64 ? 0 : w[r] >> (k * L);
                 for (j = D - k; j < D; j++)
                     if (n == 0 || pos + j < n) w[r] |= (unsigned long long)sm__ss_fresh(&rs, L, thr[r]) << (j * L);
             }

@@ -234,6 +234,39 @@ static void test_bounds(void) {
     }
 }
 
+/* The skip-model hook: which density it uses, streams from the query or the spec, and a
+   64-slot window (a full drain shifts by 64 bits). */
+static void test_hook(void) {
+    sm_skipsched s = config(4, 4, td4, 8, 4), w = config(16, 4, td4, 0, 2);
+    sm_skip_query q;
+    sm_skip_answer a;
+    sm_skipsched_result r;
+    sm_error e;
+    memset(&q, 0, sizeof q);
+    q.noperands = 2; q.density[0] = 0.5; q.density[1] = 0.4; q.computes = 1000; q.dense_cycles = 100; q.stream_steps = 12;
+    T(sm_skipsched_cache_create(&s, &s.cache, &e) == SM_OK);
+    T(sm_skipsched_skip(&q, &s, &a) == SM_OK && a.effectual == 400);              /* sparsest: 0.4 */
+    T(sm_skipsched_expect(&s, 0.4, 12, &r, &e) == SM_OK && a.cycles == ceil(100 * r.cycles_per_step - 1e-9));
+    s.side = SM_SKIPSCHED_BOTH;
+    T(sm_skipsched_skip(&q, &s, &a) == SM_ERR_VALUE);   /* another configuration than the cache's */
+    done(&s);
+    T(sm_skipsched_cache_create(&s, &s.cache, &e) == SM_OK);
+    T(sm_skipsched_skip(&q, &s, &a) == SM_OK && a.effectual == 200);              /* both: 0.5 x 0.4 */
+    done(&s);
+    s.side = SM_SKIPSCHED_OPERAND; s.operand = 0; s.stream = SM_SKIPSCHED_STREAM_CONTINUOUS;
+    T(sm_skipsched_cache_create(&s, &s.cache, &e) == SM_OK);
+    T(sm_skipsched_skip(&q, &s, &a) == SM_OK && a.effectual == 500);
+    T(sm_skipsched_expect(&s, 0.5, 0, &r, &e) == SM_OK && a.cycles == ceil(100 * r.cycles_per_step - 1e-9));
+    s.operand = 3;
+    T(sm_skipsched_skip(&q, &s, &a) != SM_OK);
+    done(&s);
+    w.samples = 4096;
+    T(expect(&w, 0.01, 0, &r) > 0.25 - 1e-12 && r.speedup > 3);    /* 16 x 4 slots, lookahead only: drains of 64 bits */
+    done(&w);
+    w.lanes = 32; w.depth = 3;
+    T(sm_skipsched_resolve(&w, &s, &e) == SM_ERR_VALUE && strstr(e.text, "at most 64"));
+}
+
 /* The cache: answers are reused and reproducible; a cache for another configuration is refused. */
 static void test_cache(void) {
     sm_skipsched s = config(4, 4, td4, 8, 4), t;
@@ -305,6 +338,7 @@ int main(void) {
     test_exact_vs_bruteforce();
     test_montecarlo_vs_bruteforce();
     test_bounds();
+    test_hook();
     test_cache();
     test_eval();
     printf("unit: %d passed, %d failed\n", passed, failed);
