@@ -2,7 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/tensordash/fig10.png'
 datafile = 'plots/tensordash/fig10.tsv'
-set title "Fig. 10: TensorDash energy efficiency over the baseline (compute = Table IV power x time;\nmemory: ASSUMED 45 nm SRAM and 8 pJ/bit LPDDR4 energies, identical accesses in both designs; substitute densities)"
+set title "Fig. 10: TensorDash energy efficiency over the baseline (compute = Table IV power x time;\nmemory: built-in library energies at 65 nm (ASSUMED: the paper's CACTI values are not given), same accesses in both designs)"
 set style data histogram
 set style histogram cluster gap 1
 set style fill solid 0.8 border -1

@@ -2,7 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/tensordash/fig11.png'
 datafile = 'plots/tensordash/fig11.tsv'
-set title "Fig. 11: energy breakdown normalised to the baseline (left bar: baseline, right: TensorDash)\nmemory energies are ASSUMPTIONS (45 nm SRAM, 8 pJ/bit LPDDR4); substitute densities"
+set title "Fig. 11: energy breakdown normalised to the baseline (left bar: baseline, right: TensorDash)\nmemory energies: built-in library at 65 nm, LPDDR4 8 pJ/bit (ASSUMED: not in the paper); substitute densities"
 set style data histogram
 set style histogram rowstacked
 set style fill solid 0.8 border -1
