@@ -296,6 +296,13 @@ static void spec_text(char *out, size_t cap, const char *arch, const char *name,
     }
 }
 
+static int level_of(const sm_spec *sp, const char *name) {
+    int l;
+    for (l = 0; l < sp->nlevels; l++) if (!strcmp(sp->levels[l].name, name)) return l;
+    fprintf(stderr, "%s: the arch has no level %s\n", sp->path, name);
+    exit(1);
+}
+
 static sm_spec *load(const char *text, const char *name, const char *const *sets, int nsets) {
     sm_spec *sp = NULL;
     sm_error err;
@@ -308,7 +315,7 @@ static sm_spec *load(const char *text, const char *name, const char *const *sets
    (outputs first, then reduction, to the DRAM level). */
 static int map_fit(const char *arch, opgen *g, const geom *ge, mapping *mp) {
     static const char *const unbounded[] = { "level SP.size=1e12", "level AM.size=1e12", "level BM.size=1e12", "level CM.size=1e12" };   /* no capacity limit (a size the energy library can still price) */
-    char text[4096];
+    char text[4096], sp_name[SM_NAME_LEN] = "";
     int it;
     map_initial(g, ge, mp);
     for (it = 0; it < 200; it++) {
@@ -321,7 +328,7 @@ static int map_fit(const char *arch, opgen *g, const geom *ge, mapping *mp) {
         if (!(sp = load(text, "fit", unbounded, 4))) return -1;
         if (sm_eval(sp, &st, &err) != SM_OK) { fprintf(stderr, "%s\n%s", err.text, text); sm_spec_free(sp); return -1; }
         ta = sm_problem_tensor(&sp->problem, g->a); tb = sm_problem_tensor(&sp->problem, g->b); tz = sm_problem_tensor(&sp->problem, g->z);
-        lAM = 1; lBM = 2; lCM = 3; lSP = 4;
+        lAM = level_of(sp, "AM"); lBM = level_of(sp, "BM"); lCM = level_of(sp, "CM"); lSP = level_of(sp, "SP");
         sp_words = st.level[lSP].t[ta].tile + st.level[lSP].t[tb].tile;
         if (sp_words > (double)ge->sp_words) {
             for (d = 0; d < g->nd; d++) if (mp->f[S_SP][d] > 1 && (best < 0 || mp->f[S_SP][d] > mp->f[S_SP][best])) best = d;
@@ -334,6 +341,7 @@ static int map_fit(const char *arch, opgen *g, const geom *ge, mapping *mp) {
         else if (st.level[lBM].t[tb].tile > (double)ge->glb_words) over = tb;
         else if (st.level[lAM].t[ta].tile > (double)ge->glb_words) over = ta;
         if (over < 0) { sm_spec_free(sp); return 0; }
+        snprintf(sp_name, sizeof sp_name, "%s", sp->problem.tensors[over].name);
         {   /* the largest CM factor of a dim indexing that tensor: output dims before reduction */
             int pass;
             const sm_tensor *tt = &sp->problem.tensors[over];
@@ -346,7 +354,7 @@ static int map_fit(const char *arch, opgen *g, const geom *ge, mapping *mp) {
                 }
         }
         sm_spec_free(sp);
-        if (best < 0) { fprintf(stderr, "%s: tensor %s does not fit on chip\n", g->einsum, g->dim[0]); return -1; }
+        if (best < 0) { fprintf(stderr, "%s: tensor %s does not fit on chip\n", g->einsum, sp_name); return -1; }
         { long f = smallest_prime(mp->f[S_CM][best]); mp->f[S_CM][best] /= f; mp->f[S_DRAM][best] *= f; }
     }
     fprintf(stderr, "%s: no mapping fits\n", g->einsum);
@@ -393,13 +401,15 @@ static int config_load(config *c, const char *label, const char *file, const cha
 static int geom_of(const char *arch, geom *ge) {
     char text[512];
     sm_spec *sp;
+    int lsp, lacc;
     snprintf(text, sizeof text, "include = %s\n[problem]\neinsum = Z[m] += A[m,k] * B[k]\nbounds = m=1 k=1\n", arch);
     if (!(sp = load(text, "geometry.ini", NULL, 0))) return -1;
-    ge->tcs = sp->levels[4].instances;
-    ge->lanes = sp->compute.instances / sp->levels[5].instances;
-    ge->rows = ge->cols = (long)floor(sqrt((double)(sp->levels[5].instances / sp->levels[4].instances)) + 0.5);
-    ge->sp_words = (long)sp->levels[4].size;
-    ge->glb_words = (long)sp->levels[1].size;
+    lsp = level_of(sp, "SP"); lacc = level_of(sp, "ACC");
+    ge->tcs = sp->levels[lsp].instances;
+    ge->lanes = sp->compute.instances / sp->levels[lacc].instances;
+    ge->rows = ge->cols = (long)floor(sqrt((double)(sp->levels[lacc].instances / sp->levels[lsp].instances)) + 0.5);
+    ge->sp_words = (long)sp->levels[lsp].size;
+    ge->glb_words = (long)sp->levels[level_of(sp, "AM")].size;
     sm_spec_free(sp);
     return 0;
 }
@@ -650,7 +660,7 @@ int main(int argc, char **argv) {
                 "set title \"Fig. 10: TensorDash energy efficiency over the baseline (compute = Table IV power x time;\\n"
                 "memory: built-in library energies at 65 nm (ASSUMED: the paper's CACTI values are not given), same accesses in both designs)\"\n"
                 "set style data histogram\nset style histogram cluster gap 1\nset style fill solid 0.8 border -1\nset boxwidth 0.9\n"
-                "set ylabel 'energy efficiency (baseline energy / TensorDash energy)'\nset yrange [0:*]\nset grid ytics\nset key top left\nset xtics rotate by -30\n"
+                "set ylabel 'energy efficiency (baseline energy / TensorDash energy)'\nset yrange [0:3.5]\nset grid ytics\nset key top left\nset xtics rotate by -30\n"
                 "plot datafile using 2:xtic(1) title 'compute logic', '' using 3 title 'whole chip (with on- and off-chip memory)'\n");
         }
         if (f11) {
