@@ -8,7 +8,7 @@ set style histogram cluster gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
 set ylabel 'energy efficiency (baseline energy / TensorDash energy)'
-set yrange [0:*]
+set yrange [0:3.5]
 set grid ytics
 set key top left
 set xtics rotate by -30

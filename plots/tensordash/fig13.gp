@@ -2,7 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/tensordash/fig13.png'
 datafile = 'plots/tensordash/fig13.tsv'
-set title "Fig. 13: speedup with PE rows per tile (4 columns): rows wait for the slowest (lock-step)\ni.i.d. zeros vs clustered rows (each row's density ~ Beta around the mean, concentration 2: ASSUMED); substitute densities"
+set title "Fig. 13: speedup with PE rows per tile (4 columns): rows wait for the slowest (lock-step)\ni.i.d. zeros vs clustered rows (row densities ~ Beta around the mean: concentration 2 ASSUMED, 8 as sensitivity)"
 set xlabel 'PE rows per tile'
 set ylabel 'average speedup over 8 models'
 set logscale x 2
@@ -15,4 +15,4 @@ $paper << EOD
 1 2.2
 16 1.8
 EOD
-plot datafile using 1:2 with linespoints lw 2 pt 7 title 'i.i.d. zeros', '' using 1:3 with linespoints lw 2 pt 5 title 'clustered rows', $paper using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb 'black' title 'paper (L328): 2.2x at 1 row, 1.8x at 16 rows'
+plot datafile using 1:2 with linespoints lw 2 pt 7 title 'i.i.d. zeros', '' using 1:3 with linespoints lw 2 pt 5 title 'clustered rows (concentration 2)', '' using 1:4 with linespoints lw 2 pt 9 title 'clustered rows (concentration 8)', $paper using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb 'black' title 'paper (L328): 2.2x at 1 row, 1.8x at 16 rows'
