@@ -3484,7 +3484,7 @@ static void sm__ss_table_build(sm_skipsched_cache *k) {
         }
     }
     for (y = 0; y < k->nstates; y++) k->in_first[y + 1] += k->in_first[y];
-    for (y = 0, at = 0; y < k->nstates; y++) {   /* place: in_count holds the write positions for now */
+    for (y = 0, at = 0; y < k->nstates; y++) {   /* place: in_first[t] runs along bucket t meanwhile */
         unsigned long f, nf = 1UL << (k->adv[y] * L);
         for (f = 0; f < nf; f++, at++) {
             long *pos = &k->in_first[k->target[at]];
