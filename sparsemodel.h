@@ -4408,6 +4408,12 @@ SMAPI void sm_report_components(FILE *f, const sm_spec *s) {
     fprintf(f, "%s  [%s]\n", cp->name, d);
     fprintf(f, "%-24s %-18s %14.6g  %s\n", "", "pj_per_compute", cp->mac_pj, sm__source_name(cp->source[0]));
     fprintf(f, "%-24s %-18s %14.6g  %s\n", "", "area_um2", cp->area_um2, sm__source_name(cp->source[1]));
+    for (c = 0; c < s->ncomponents; c++) {   /* constant-power blocks: always as given */
+        const sm_component *k = &s->components[c];
+        fprintf(f, "%s  [constant power, %ld instance%s]\n", k->name, k->instances ? k->instances : 1, k->instances > 1 ? "s" : "");
+        fprintf(f, "%-24s %-18s %14.6g  %s\n", "", "power_mw", k->power_mw, "spec");
+        fprintf(f, "%-24s %-18s %14.6g  %s\n", "", "area_um2", k->area_um2, "spec");
+    }
 }
 
 SMAPI void sm_report_text(FILE *f, const sm_spec *s, const sm_stats *st) {

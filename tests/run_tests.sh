@@ -69,6 +69,12 @@ $CLI components specs/lib/eyeriss_like.ini | grep -q '^ *read_pj .* library$' &&
 $CLI components specs/eyeriss_like.ini | grep -q '^ *read_pj .* spec$' && ok || bad "components: spec costs"
 $CLI eval specs/lib/simba_like.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); l=d["levels"][1]; sys.exit(0 if l["kind"]=="sram" and l["costs"]["read_pj"]["source"]=="library" and d["compute"]["costs"]["pj_per_compute"]["source"]=="library" else 1)' && ok || bad "json energy sources"
 $CLI eval specs/lib/simba_like.ini | grep -q '^GlobalBuffer .*read_pj=library' && ok || bad "text energy sources"
+# the skip scheduler from the CLI: TensorDash's layer takes fewer cycles than its Tensorcore baseline, and the
+# JSON report parses with the constant-power components in it
+td=$($CLI eval specs/tensordash_sqznet_fire2e1_aw.ini --format tsv | awk -F'\t' '$1=="-" && $3=="cycles"{print $4}')
+tc=$($CLI eval specs/tensorcore_sqznet_fire2e1_aw.ini --format tsv | awk -F'\t' '$1=="-" && $3=="cycles"{print $4}')
+[ -n "$td" ] && [ -n "$tc" ] && [ "$td" -lt "$tc" ] && ok || bad "tensordash cycles ($td) below the baseline's ($tc)"
+$CLI eval specs/tensordash_sqznet_fire2e1_aw.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if [c["name"] for c in d["components"]]==["cores","transposers","schedulers","amux","staging"] else 1)' && ok || bad "json components"
 
 # mapper and sweeps (CLI): the written mapping re-evaluates to the numbers reported; results do not
 # depend on the thread count; shards run with GNU parallel merge into the unsharded result
