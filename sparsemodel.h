@@ -3585,7 +3585,7 @@ SMAPI sm_result sm_skipsched_resolve(const sm_skipsched *s, sm_skipsched *o, sm_
     if (!(o->row_concentration >= 0) || !isfinite(o->row_concentration)) return SM__SS_BAD("[skipsched] row_concentration: %g (>= 0)", o->row_concentration);
     if (o->row_period < 0) return SM__SS_BAD("[skipsched] row_period: %ld (>= 0)", o->row_period);
     if (o->samples == 0) o->samples = 65536;
-    if (o->samples < 64) return SM__SS_BAD("[skipsched] samples: %ld dense steps (at least 64)", o->samples);
+    if (o->samples < 64 || o->samples > (1L << 24)) return SM__SS_BAD("[skipsched] samples: %ld dense steps (64..16777216: the Monte-Carlo stays bounded)", o->samples);
     if (o->method == SM_SKIPSCHED_EXACT && (o->rows != 1 || o->row_concentration > 0 || o->lanes * o->depth > SM_SKIPSCHED_EXACT_BITS))
         return SM__SS_BAD("[skipsched] method: the exact chain needs one row, no clustering and lanes x depth <= %d", SM_SKIPSCHED_EXACT_BITS);
     return SM_OK;
