@@ -821,6 +821,16 @@ SMDEF void sm_pareto(long n, const double *x, const double *y, int *front);
 #endif
 
 /*=== [@base.impl] ==============================================================================*/
+/* splitmix64: a seeded, portable random stream with no global state (the mapper's searches and
+   the skip scheduler's Monte-Carlo) */
+typedef struct sm__rng { unsigned long long s; } sm__rng;
+static unsigned long long sm__mix(unsigned long long z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+static unsigned long long sm__next(sm__rng *r) { return sm__mix(r->s += 0x9E3779B97F4A7C15ULL); }
+
 /* Largest count a double holds exactly; counts beyond it are reported as overflow. */
 #define SM__EXACT 9007199254740992.0
 /* The technology nodes of [@energy]'s table, for messages. */
@@ -3313,45 +3323,39 @@ static int sm__ss_same(const sm_skipsched *a, const sm_skipsched *b) {
     return 1;
 }
 
-/* ---- random numbers: splitmix64 (a seeded, portable stream; no global state) ---- */
-static unsigned long long sm__rng(unsigned long long *s) {
-    unsigned long long z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-static double sm__rng_unit(unsigned long long *s) { return ((double)(sm__rng(s) >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
-static double sm__rng_normal(unsigned long long *s) {
-    double u = sm__rng_unit(s), v = sm__rng_unit(s);
+/* ---- random numbers (sm__rng): uniform in (0, 1) for logarithms, normal, gamma ---- */
+static double sm__ss_unit(sm__rng *r) { return ((double)(sm__next(r) >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+static double sm__ss_normal(sm__rng *r) {
+    double u = sm__ss_unit(r), v = sm__ss_unit(r);
     return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
 }
 /* Gamma(a, 1): Marsaglia and Tsang (2000); a < 1 through Gamma(a + 1) x U^(1/a). */
-static double sm__rng_gamma(unsigned long long *s, double a) {
+static double sm__ss_gamma(sm__rng *r, double a) {
     double d, c, x, v, u;
-    if (a < 1) return sm__rng_gamma(s, a + 1) * pow(sm__rng_unit(s), 1 / a);
+    if (a < 1) return sm__ss_gamma(r, a + 1) * pow(sm__ss_unit(r), 1 / a);
     d = a - 1.0 / 3; c = 1 / sqrt(9 * d);
     for (;;) {
-        do { x = sm__rng_normal(s); v = 1 + c * x; } while (v <= 0);
-        v = v * v * v; u = sm__rng_unit(s);
+        do { x = sm__ss_normal(r); v = 1 + c * x; } while (v <= 0);
+        v = v * v * v; u = sm__ss_unit(r);
         if (log(u) < 0.5 * x * x + d - d * v + d * log(v)) return d * v;
     }
 }
 /* A row's density: the mean, or Beta(k p, k (1 - p)) around it when rows cluster. */
-static double sm__ss_row_density(unsigned long long *s, double p, double k) {
+static double sm__ss_row_density(sm__rng *s, double p, double k) {
     double x, y;
     if (k <= 0 || p <= 0 || p >= 1) return p;
-    x = sm__rng_gamma(s, k * p); y = sm__rng_gamma(s, k * (1 - p));
+    x = sm__ss_gamma(s, k * p); y = sm__ss_gamma(s, k * (1 - p));
     return x + y > 0 ? x / (x + y) : p;
 }
 /* 2^32 x density, compared with 32 random bits per lane. */
 static unsigned long long sm__ss_threshold(double p) { return p >= 1 ? 4294967296ULL : p <= 0 ? 0 : (unsigned long long)(p * 4294967296.0); }
-static unsigned sm__ss_fresh(unsigned long long *s, int L, unsigned long long thr) {
+static unsigned sm__ss_fresh(sm__rng *s, int L, unsigned long long thr) {
     unsigned bits = 0;
     int i;
     if (thr == 0) return 0;
     if (thr >= 4294967296ULL) return L >= 32 ? 0xFFFFFFFFu : (1u << L) - 1;
     for (i = 0; i < L; i += 2) {
-        unsigned long long r = sm__rng(s);
+        unsigned long long r = sm__next(s);
         if ((r & 0xFFFFFFFFULL) < thr) bits |= 1u << i;
         if (i + 1 < L && (r >> 32) < thr) bits |= 1u << (i + 1);
     }
@@ -3365,14 +3369,15 @@ static void sm__ss_montecarlo(sm_skipsched_cache *kc, double p, long n, sm_skips
     const sm_skipsched *s = &kc->cfg;
     const sm__ssc *c = &kc->c;
     const unsigned *tab = NULL;
-    unsigned long long w[SM_SKIPSCHED_MAX_ROWS], thr[SM_SKIPSCHED_MAX_ROWS], rs;
+    unsigned long long w[SM_SKIPSCHED_MAX_ROWS], thr[SM_SKIPSCHED_MAX_ROWS];
+    sm__rng rs;
     double bc[NB] = {0}, bs[NB] = {0}, cyc = 0, steps = 0, busy = 0, mean, var = 0, per_batch = (double)s->samples / NB;
     long period = s->row_period > 0 ? s->row_period : (n > 0 ? 0 : 256), pos, per, warm = n > 0 ? 0 : 8L * c->D;
     int r, j, b = 0, L = c->L, D = c->D;
     union { double d; unsigned long long u; } key;
     key.d = p;
-    rs = (unsigned long long)s->seed ^ (key.u * 0x9E3779B97F4A7C15ULL) ^ ((unsigned long long)n * 0xD1B54A32D192ED03ULL);
-    sm__rng(&rs);
+    rs.s = (unsigned long long)s->seed ^ (key.u * 0x9E3779B97F4A7C15ULL) ^ ((unsigned long long)n * 0xD1B54A32D192ED03ULL);
+    sm__next(&rs);
     if (kc->step) {   /* small windows: every cycle is one table lookup */
         if (!kc->step_built) {
             unsigned x, nx = 1u << (L * D);
@@ -4584,14 +4589,7 @@ static double sm__now(void) {
 #endif
 }
 
-/* splitmix64: one 64-bit state per task, seeded from (seed, task) */
-typedef struct sm__rng { unsigned long long s; } sm__rng;
-static unsigned long long sm__mix(unsigned long long z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-static unsigned long long sm__next(sm__rng *r) { return sm__mix(r->s += 0x9E3779B97F4A7C15ULL); }
+/* splitmix64 (sm__rng, [@base.impl]): one 64-bit state per task, seeded from (seed, task) */
 static int sm__below(sm__rng *r, int n) { return n <= 1 ? 0 : (int)((sm__next(r) >> 11) % (unsigned long long)n); }
 static double sm__unit(sm__rng *r) { return (double)(sm__next(r) >> 11) * (1.0 / 9007199254740992.0); }
 static void sm__rng_seed(sm__rng *r, unsigned long long seed, unsigned long long stream) {
@@ -5325,6 +5323,7 @@ typedef struct sm__run {
 typedef struct sm__worker {
     sm__run *run;
     sm_spec *spec;                 /* own copy; its map is rewritten per candidate */
+    sm_skipsched *ss;              /* own skip scheduler and cache when the spec has one (caches are not locked) */
     sm_stats st;
     double cand, pruned, evals, valid, unreported;   /* this task's */
     sm__task_result *tr;
@@ -5648,6 +5647,12 @@ SMAPI sm_result sm_map(const sm_spec *spec, const sm_map_desc *desc, sm_map_resu
         if (!ws[i].spec) { res = sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory"); goto done; }
         *ws[i].spec = *spec;
         memset(ws[i].spec->map, 0, sizeof ws[i].spec->map);
+        if (spec->skipsched && spec->skip_params == spec->skipsched) {   /* answers are the same from any cache */
+            if (!(ws[i].ss = (sm_skipsched *)malloc(sizeof *ws[i].ss))) { res = sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory"); goto done; }
+            *ws[i].ss = *spec->skipsched;
+            if ((res = sm_skipsched_cache_create(ws[i].ss, &ws[i].ss->cache, err)) != SM_OK) { ws[i].ss->cache = NULL; goto done; }
+            ws[i].spec->skip_params = ws[i].ss;
+        }
     }
 #ifndef SM_NO_THREADS
     pthread_mutex_init(&run.lock, NULL);
@@ -5688,7 +5693,11 @@ SMAPI sm_result sm_map(const sm_spec *spec, const sm_map_desc *desc, sm_map_resu
     out->seconds_to_best = run.res[best].t_best;
 done:
     out->seconds = sm__now() - t0;
-    for (i = 0; ws && i < nthreads; i++) free(ws[i].spec);
+    for (i = 0; ws && i < nthreads; i++) {
+        free(ws[i].spec);
+        if (ws[i].ss) sm_skipsched_cache_free(ws[i].ss->cache);
+        free(ws[i].ss);
+    }
     free(ws);
     free(run.mine);
     free(run.res);

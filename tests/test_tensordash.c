@@ -331,6 +331,26 @@ static void test_eval(void) {
     }
 }
 
+/* The mapper copies a spec per thread: a spec with [skipsched] gets a scheduler and cache per
+   thread, so the search is the same on 1 and 2 threads (and data-race free). */
+static void test_mapper(void) {
+    sm_spec *sp = NULL;
+    sm_error e;
+    sm_map_desc d;
+    sm_map_result r1, r2;
+    T(sm_spec_load_string(spec_text, "td.ini", NULL, 0, &sp, &e) == SM_OK);
+    if (!sp) return;
+    memset(&d, 0, sizeof d);
+    d.seed = 3; d.evals = 400; d.tasks = 4; d.search = SM_SEARCH_RANDOM;
+    d.threads = 1;
+    T(sm_map(sp, &d, &r1, &e) == SM_OK && r1.found);
+    d.threads = 2;
+    T(sm_map(sp, &d, &r2, &e) == SM_OK && r2.found);
+    T(r1.cost == r2.cost && r1.stats.cycles == r2.stats.cycles);
+    T(sp->skip_params == sp->skipsched);   /* the caller's spec is untouched */
+    sm_spec_free(sp);
+}
+
 int main(void) {
     test_resolve();
     test_fig3();
@@ -341,6 +361,7 @@ int main(void) {
     test_hook();
     test_cache();
     test_eval();
+    test_mapper();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
