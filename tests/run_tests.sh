@@ -69,6 +69,8 @@ $CLI components specs/lib/eyeriss_like.ini | grep -q '^ *read_pj .* library$' &&
 $CLI components specs/eyeriss_like.ini | grep -q '^ *read_pj .* spec$' && ok || bad "components: spec costs"
 $CLI eval specs/lib/simba_like.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); l=d["levels"][1]; sys.exit(0 if l["kind"]=="sram" and l["costs"]["read_pj"]["source"]=="library" and d["compute"]["costs"]["pj_per_compute"]["source"]=="library" else 1)' && ok || bad "json energy sources"
 $CLI eval specs/lib/simba_like.ini | grep -q '^GlobalBuffer .*read_pj=library' && ok || bad "text energy sources"
+$CLI eval specs/sigma_gemm05_mk80_kn30.ini --format tsv | grep -q $'^array\t-\tcycles\t397062$' && ok || bad "array spec: SIGMA on 1024-16-500000"
+$CLI eval specs/sigma_gemm05_mk80_kn30.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["dataflow"]=="b_sta" and d["folds"]==342 else 1)' && ok || bad "array json output"
 
 # mapper and sweeps (CLI): the written mapping re-evaluates to the numbers reported; results do not
 # depend on the thread count; shards run with GNU parallel merge into the unsharded result
