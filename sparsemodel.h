@@ -3835,11 +3835,18 @@ SMAPI sm_result sm_array_eval_gemm(const sm_spec *s, const sm_gemm *g, sm_array_
                 double D = df == SM_DF_A_STA ? g->m : g->n, S = df == SM_DF_A_STA ? g->n : g->m;
                 double ds = df == SM_DF_A_STA ? g->density_a : g->density_b, dt = df == SM_DF_A_STA ? g->density_b : g->density_a, w;
                 /* the K-slice width: K (rows whole, the paper's left-right walk), then powers of two
-                   down to 1; on a tie the wider slice wins (fewer partial sums) */
+                   down to 1. Where cycles tie (streaming not bandwidth-bound), the slice that moves
+                   the fewest words (streamed words and partial sums) wins: the energy-better mapping */
                 for (w = g->k;; w = w > 1 ? pow(2, ceil(log2(w)) - 1) : 0) {
+                    double t;
                     if (w < 1) break;
                     sm__flex_sta(&a, w, D, S, g->k, B, ds, dt, &c);
-                    if (c.folds > 0 && sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
+                    if (c.folds <= 0) continue;
+                    t = sm__cand_cycles(&c);
+                    if (t < bestt * (1 - 1e-12) || (t <= bestt * (1 + 1e-12) && bestdf == df &&
+                                                     c.stream_words + c.sram_writes < best.stream_words + best.sram_writes)) {
+                        bestt = t; best = c; bestdf = df;
+                    }
                 }
             } else if (df == SM_DF_NO_REUSE) {
                 sm__flex_noreuse(&a, E, &c);

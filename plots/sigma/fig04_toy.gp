@@ -10,12 +10,13 @@ set style fill solid 0.8 border -1
 set boxwidth 0.7
 set xtics rotate by -40 font ',8'
 set ylabel 'cycles'
+set yrange [0:36]
 set key top left
 plot datafile using 'load':xtic(1) title 'load', '' using 'stream' title 'stream', '' using 'add' title 'add'
-set style histogram clustered
-set boxwidth
+set style histogram clustered gap 1
+set boxwidth 1 relative
 set ylabel 'fraction'
-set yrange [0:1.1]
-set key outside right font ',8'
+set yrange [0:1.3]
+set key top right font ',8'
 plot datafile using 'stationary_utilization':xtic(1) title 'stationary utilization', '' using 'overall_efficiency' title 'overall efficiency'
 unset multiplot
