@@ -439,8 +439,9 @@ SMDEF sm_result sm_net_parts_eval(const sm_net_desc *n, const sm_components *c, 
      compaction only non-zeros (or only those that meet a non-zero of the streaming operand) are
      mapped, and dot products of any size are packed back to back when the reduction network
      allows it (FAN, ART); a tree or a chain holds one dot product per group, so a dot product
-     occupies whole groups. Loading runs at load_bw, streaming at stream_bw (unique words per
-     cycle; 0 = one streamed vector per cycle whatever its width).
+     occupies whole groups. A chain drains in its dot product's length (O(m)), a tree in log2 of
+     the group. Loading runs at load_bw, streaming at stream_bw (unique words per cycle; 0 = one
+     streamed vector per cycle whatever its width).
    Dataflows (bit flags; the best allowed one is taken per GEMM):
    A_STA (M-sta, N-str: A stationary), B_STA (N-sta, M-str), OUT_STA (systolic output-stationary:
    both operands streamed, outputs in place), NO_REUSE (flexible: only effectual pairs streamed,
