@@ -22,6 +22,8 @@
      sm_map                                   sm_spec -> best mapping (searches; threads; allocates)
      sm_mapping_write                         a mapping -> [mapping] section
      sm_sweep_from_spec / sm_sweep_point      [sweep] -> design points (--set strings per point)
+     sm_array_eval                            a spec with an [array]: sm_spec -> sm_array_stats (never allocates)
+     sm_array_report_tsv / _text / _json      sm_array_stats -> FILE*
      A spec can also be filled in by hand: every field left zero takes its documented default.
 
    MODEL (Timeloop's dense semantics; see README.md for the full statement)
@@ -58,6 +60,10 @@
      @sparse    density models, rank formats, SAFs, the compute-skip hook (sm_density,
                 sm_format, sm_saf, sm_skip_fn)
      @skipsched windowed lookahead/lookaside skip scheduler (sm_skipsched, exact chain / Monte-Carlo)
+     @network   on-array networks: one description (sm_net_desc, sm_net_kind); latency and a
+                component-count model of area and energy (sm_net_latency, sm_net_parts_eval)
+     @array     GEMM arrays in folds: systolic and flexible (Flex-DPE-like), stationary compaction,
+                dataflows, load/stream/add timing (sm_array, sm_array_eval)
      @spec      the whole evaluation and the INI loader (sm_spec, sm_spec_load_*)
      @energy    built-in energy and area of storage, arithmetic and networks by kind, size,
                 width, precision and technology node (sm_mem_estimate, sm_op_estimate,
@@ -462,6 +468,194 @@ SMDEF int sm_skipsched_cycle(const sm_skipsched *s, unsigned *win, int *pick);
 SMDEF long sm_skipsched_trace(const sm_skipsched *s, const unsigned *masks, int rows, long nsteps);
 /* The skip model (sm_skip_fn): params is a const sm_skipsched * with a cache. */
 SMDEF sm_result sm_skipsched_skip(const sm_skip_query *q, const void *params, sm_skip_answer *out);
+/*=== [@network] DISTRIBUTION AND REDUCTION NETWORKS ============================================*/
+/* Per-use energy and area of the building blocks that networks and arrays are made of. Units:
+   pJ per operation (mult, add: one operation at the array's precision), pJ and um^2 per bit for
+   registers (one write), 2:1 multiplexers (one traversal) and comparators; pJ per word at the
+   array's SRAM ports. 0 = the component costs nothing (not counted). energy_scale, area_scale
+   (0 -> 1) multiply every entry, e.g. to move a 45 nm table to another node.
+   These are inputs: the [unit_costs] section gives them, and with `precision` set the built-in
+   library ([@energy], sm_unit_costs_estimate) fills every one left 0. add3 (a three-input adder)
+   defaults to two adders. */
+typedef struct sm_unit_costs {
+    double mult_pj, mult_um2;
+    double add_pj, add_um2;
+    double add3_pj, add3_um2;      /* 0 -> 2 x add */
+    double reg_pj_bit, reg_um2_bit;
+    double mux_pj_bit, mux_um2_bit;
+    double cmp_pj_bit, cmp_um2_bit;
+    double sram_read_pj, sram_write_pj;
+    double energy_scale, area_scale;
+    sm_precision precision, acc_precision;   /* library fill: multiplier and adder precision (0: no fill) */
+    int tech_nm;                   /* library fill: node; 0 -> the arch's technology, then 45 */
+    sm_loc loc;
+} sm_unit_costs;
+
+/* The on-array networks. Distribution kinds carry operands from SRAM ports to the multipliers,
+   reduction kinds add the products of dot products, a mesh joins groups of PEs. One description
+   serves two estimators: the library's per-word traversal cost with wires (sm_net_estimate,
+   [@energy]) and the component-count model here (sm_net_parts_eval: latency and the adders,
+   registers, 2:1 multiplexers and comparators a network is made of, priced with sm_unit_costs),
+   which the GEMM arrays of [@array] use.
+     bus       broadcast through a buffer tree: multicast, 1 cycle
+     crossbar  ports x ports crosspoints: non-blocking, multicast, 1 cycle, area ~ ports^2
+     benes     non-blocking multistage, multicast, 1 cycle (latch-free switches). The library counts a
+               textbook Benes (2 log2 N - 1 stages of N/2 switches), the component model SIGMA's
+               2 log2 N + 1 levels of N switches (Qin et al., HPCA 2020, Sec. IV-A1)
+     linear    adder chain (spatio-temporal): latency ports - 1 whatever the dot-product size
+     binary    adder tree: log2 latency, one dot product per tree at a time
+     fan       forwarding adder network (a binary tree plus forwarding links): log2, any
+               dot-product sizes at once
+     art       augmented reduction tree of three-input adders: log2, any sizes
+     systolic  store-and-forward chain, a register per hop: latency ports - 1 (component model only)
+     mesh      2-D mesh of 5-port switches, one per port (group), statically routed (component model only)
+     temporal  accumulation in place in each PE: latency = the dot-product size (component model only) */
+typedef enum sm_net_kind {
+    SM_NET_BUS = 0, SM_NET_CROSSBAR, SM_NET_BENES, SM_NET_LINEAR, SM_NET_BINARY, SM_NET_FAN, SM_NET_ART,
+    SM_NET_SYSTOLIC, SM_NET_MESH, SM_NET_TEMPORAL, SM_NET_KIND_COUNT
+} sm_net_kind;
+typedef struct sm_net_desc {
+    sm_net_kind kind;
+    long ports;                    /* endpoints, or inputs of a tree; >= 2 for sm_net_estimate */
+    int word_bits;                 /* 0 -> 16 */
+    double hop_mm;                 /* wire per hop; 0 -> 0.1 mm at 45 nm, scaled with the node's pitch (library) */
+    sm_precision precision;        /* adders of a tree; 0 -> int32 (library) */
+    int tech_nm;                   /* 0 -> 45 (library) */
+} sm_net_desc;
+
+/* What a network is made of and what using it costs, from component counts x sm_unit_costs.
+   wave_pj: one full-width use (a distribution: one word to every port; a reduction: all ports'
+   inputs reduced, the intermediate flops clocked once); word_pj: one word delivered to one port
+   (distribution) or one input reduced (reduction, wave_pj / ports). */
+typedef struct sm_net_parts {
+    double levels;                 /* stages (switch levels, adder levels, hops) */
+    double latency;                /* cycles for one full-width traversal or reduction */
+    double adders, adders3, reg_bits, mux_bits, cmp_bits;   /* component counts */
+    double area_um2, wave_pj, word_pj;
+} sm_net_parts;
+
+/* Cycles to traverse a network of this kind (distribution) or to reduce an m-input dot product. */
+SMDEF double sm_net_latency(const sm_net_desc *n, double m);
+/* Component counts, area and energy per use (ports 0 -> 1). Fails on an unknown kind. */
+SMDEF sm_result sm_net_parts_eval(const sm_net_desc *n, const sm_unit_costs *c, sm_net_parts *out, sm_error *err);
+
+/*=== [@array] SPATIAL GEMM ARRAYS: FOLDS, DATAFLOWS, TIMING ====================================*/
+/* An array of multipliers fed by distribution networks and drained by a reduction network,
+   running a GEMM Z[m,n] += A[m,k] * B[k,n] in folds: each fold loads a stationary tile, streams
+   the other operand through it and drains the last partial sums (load, stream and add latency,
+   not overlapped). Two kinds:
+   - SYSTOLIC: a rigid rows x cols grid; the stationary operand's K runs along the rows and its
+     other dim along the columns, every element mapped (zeros too). A fold takes rows cycles to
+     load, one cycle per streamed vector, and rows + cols - 2 to drain (SCALE-sim's weight- and
+     input-stationary fold, 2R + C + S - 2). shapes[] lists alternative aspect ratios of a
+     reconfigurable array; the best per GEMM is taken.
+   - FLEXIBLE: pes multipliers in groups of `group` joined by a distribution and a reduction
+     network. Capacity counts mapped stationary words, not a dense rectangle: with stationary
+     compaction only non-zeros (or only those that meet a non-zero of the streaming operand) are
+     mapped, and dot products of any size are packed back to back when the reduction network
+     allows it (FAN, ART); a tree or a chain holds one dot product per group, so a dot product
+     occupies whole groups. A chain drains in its dot product's length (O(m)), a tree in log2 of
+     the group. Loading runs at load_bw, streaming at stream_bw (unique words per cycle; 0 = one
+     streamed vector per cycle whatever its width).
+   Dataflows (bit flags; the best allowed one is taken per GEMM):
+   A_STA (M-sta, N-str: A stationary), B_STA (N-sta, M-str), OUT_STA (systolic output-stationary:
+   both operands streamed, outputs in place), NO_REUSE (flexible: only effectual pairs streamed,
+   two operand words per product at pair_bw), OUTER (flexible: outer products of A's columns and
+   B's rows in F x I Cartesian blocks, partial products accumulated by bank scatter or list merge). */
+typedef enum sm_array_kind { SM_ARRAY_NONE = 0, SM_ARRAY_SYSTOLIC, SM_ARRAY_FLEXIBLE } sm_array_kind;
+enum { SM_DF_A_STA = 1, SM_DF_B_STA = 2, SM_DF_OUT_STA = 4, SM_DF_NO_REUSE = 8, SM_DF_OUTER = 16 };
+/* Which stationary values are mapped: all (zeros too), the non-zeros, or the non-zeros that meet
+   at least one non-zero of the streaming operand (bitmap OR/AND filtering). */
+typedef enum sm_stationary { SM_STA_ALL = 0, SM_STA_NONZERO, SM_STA_USEFUL } sm_stationary;
+/* How an outer-product array accumulates partial products: scatter into accumulator banks (a
+   partition that splits K sends its partial outputs to their owners at acc_bw), or merge sorted
+   lists of partial products (log2 of the list count per product). */
+typedef enum sm_accumulate { SM_ACC_BANKS = 0, SM_ACC_MERGE } sm_accumulate;
+#ifndef SM_MAX_SHAPES
+#define SM_MAX_SHAPES 8
+#endif
+
+/* The array. Units: words of word_bits; bandwidths in words per cycle (0 = unlimited, except
+   pair_bw 0 -> load_bw); power in W, areas in mm^2 / um^2.
+   Defaults: rows, cols 0 -> 1 (systolic); pes 0 -> rows x cols, group 0 -> pes (flexible);
+   depth 0 -> 1 stationary word per multiplier. A systolic array's networks are its structure (a
+   store-and-forward chain and a linear reduction); a flexible one's distribution is bus (0),
+   crossbar or benes, its reduction linear, temporal, binary, art or fan (0, bus, -> binary), the
+   network between its groups bus (0) or mesh (none with one group); word_bits 0 -> the problem's;
+   acc_bits 0 -> 32; combine 0 -> 1; cartesian 0 -> 1 x 1; dataflows 0 -> A_STA | B_STA.
+   power_w and area_mm2 are published totals: when set, energy = power x time and the area is
+   taken as given (the component model is still computed and reported beside them). */
+typedef struct sm_array {
+    sm_array_kind kind;
+    long rows, cols;
+    int nshapes;
+    long shape_rows[SM_MAX_SHAPES], shape_cols[SM_MAX_SHAPES];
+    long pes, group;
+    double depth;                  /* stationary words per multiplier (a local buffer) */
+    double load_bw, stream_bw, pair_bw;
+    sm_net_kind distribution, reduction, noc;
+    int word_bits, acc_bits;
+    sm_stationary stationary;
+    int stream_skip;               /* only non-zero streaming values are sent and multiplied */
+    int async;                     /* PEs hold both operands locally and run ahead independently:
+                                      a fold lasts as long as the busiest PE (load imbalance)
+                                      instead of one cycle per streamed vector */
+    double combine;                /* column combining: up to this many sparse stationary columns
+                                      share a physical column (conflicting values pruned) */
+    unsigned dataflows;            /* SM_DF_* flags */
+    long cartesian_f, cartesian_i; /* OUTER: F x I multipliers per Cartesian block */
+    sm_accumulate accumulate;      /* OUTER */
+    double acc_bw;                 /* OUTER, BANKS: partial outputs per cycle per block sent to their owner */
+    unsigned outer_split;          /* OUTER: dims the blocks may split, bits M = 1, N = 2, K = 4 (0 -> all);
+                                      an unsplit dim is broadcast whole to every block */
+    double power_w, area_mm2;      /* published totals (optional) */
+    double controller_um2;         /* fixed extra area (e.g. a sparsity controller) */
+    sm_loc loc, dataflows_loc;     /* the [array] header, the dataflows key */
+} sm_array;
+
+/* A GEMM as the array sees it: M, N, K, a batch count, and the mean density of each operand
+   (non-zeros i.i.d.: the array model is expected values over uniform random sparsity). */
+typedef struct sm_gemm { double m, n, k, batch, density_a, density_b; } sm_gemm;
+
+/* Results of one GEMM (Table II of SIGMA: load / stream / add latency, utilization, efficiency). */
+typedef struct sm_array_stats {
+    unsigned dataflow;             /* the dataflow taken (one SM_DF_* flag) */
+    long rows, cols;               /* SYSTOLIC: the shape taken */
+    double fold_k;                 /* K-extent of a fold: distinct streamed positions per vector (OUTER: k per block) */
+    double folds;
+    double load_cycles, stream_cycles, add_cycles, cycles;
+    double computes;               /* algorithmic MACs: batch x M x N x K */
+    double effectual;              /* MACs with both operands non-zero */
+    double performed;              /* multiplies done (zeros that are streamed or mapped count) */
+    double mapped;                 /* stationary words mapped, summed over folds */
+    double mapped_nonzero;         /* of those, non-zero */
+    double stationary_utilization; /* non-zero stationary words / multiplier slots they take: a systolic
+                                      array's every PE in every fold, a flexible array's slots in use */
+    double compute_efficiency;     /* useful MAC latency (effectual / multipliers) / streaming latency */
+    double overall_efficiency;     /* useful MAC latency / total latency */
+    double sram_reads, sram_writes;            /* words at the array's ports */
+    double energy_pj;              /* published power x time when power_w is set, else the component model */
+    double model_energy_pj;        /* the component model: */
+    double mult_pj, dist_pj, reduce_pj, noc_pj, sram_pj;
+    double area_um2;               /* published area when area_mm2 is set, else the component model */
+    double model_area_um2;
+    double time_s;                 /* cycles / clock */
+} sm_array_stats;
+
+struct sm_spec;
+/* The GEMM of a spec's einsum (two operands: dims only in A and the output are M, only in B and
+   the output N, in both operands and not the output K, in all three a batch) with the operands'
+   mean densities. Fails on index expressions that are not a single dim. */
+SMDEF sm_result sm_gemm_of_spec(const struct sm_spec *spec, sm_gemm *g, sm_error *err);
+/* Evaluate a GEMM on the spec's [array] (with its [unit_costs] and clock). No allocation. */
+SMDEF sm_result sm_array_eval_gemm(const struct sm_spec *spec, const sm_gemm *g, sm_array_stats *out, sm_error *err);
+/* sm_gemm_of_spec + sm_array_eval_gemm. */
+SMDEF sm_result sm_array_eval(const struct sm_spec *spec, sm_array_stats *out, sm_error *err);
+/* Area of the array from component counts (um^2; the controller included). */
+SMDEF sm_result sm_array_area(const struct sm_spec *spec, double *um2, sm_error *err);
+/* Expected padding entries per non-zero of a run-length code with run_bits-bit runs over i.i.d.
+   zeros of probability p_zero: a zero run longer than 2^run_bits - 1 is cut by stored zeros. */
+SMDEF double sm_run_padding(double p_zero, int run_bits);
 
 /*=== [@spec] EVALUATION SPEC AND INI LOADER ====================================================*/
 /* A key of a section the evaluation does not read ([constraints], [mapper], [sweep]), kept verbatim
@@ -496,6 +690,8 @@ typedef struct sm_spec {
                                                         (a copy of a spec shares them) */
     int nextra;                    /* keys of [constraints], [mapper], [sweep] in file order */
     sm_kv *extra;                  /* one block owned like `owned` (freed by sm_spec_free, shared by copies) */
+    sm_array array;                /* [array]: a GEMM array evaluated by sm_array_eval (kind 0: none) */
+    sm_unit_costs unit_costs;      /* [unit_costs]: per-use energy and area of its building blocks */
 } sm_spec;
 
 /* Load an INI spec. sets: "section.key=value" overrides applied after the files (a level
@@ -546,9 +742,10 @@ typedef struct sm_op_desc {
 typedef struct sm_op_cost { double pj, area_um2; } sm_op_cost;
 SMDEF sm_result sm_op_estimate(const sm_op_desc *d, sm_op_cost *out, sm_error *err);
 
-/* On-chip networks between `ports` endpoints a hop (hop_mm of wire) apart, and reduction trees
-   over `ports` inputs. For mechanisms that model their own network traffic (hops, switch
-   traversals, additions): the unit costs, the average path of one word, and the network's area.
+/* The library's estimate of a network described by an sm_net_desc ([@network]): for mechanisms
+   that model their own network traffic (hops, switch traversals, additions), the unit costs, the
+   average path of one word, and the network's area. Kinds bus .. art (systolic, mesh and temporal
+   are costed only by the component-count model, sm_net_parts_eval):
      bus       one driver reaches all ports: a word crosses ports hops, no switch
      crossbar  ports x ports: a word passes a ports:1 mux (log2 levels) and ~ports hops
      benes     2 log2(ports) - 1 stages of ports/2 2x2 switches (ports: a power of two)
@@ -557,17 +754,6 @@ SMDEF sm_result sm_op_estimate(const sm_op_desc *d, sm_op_cost *out, sm_error *e
      fan       binary tree with forwarding links between neighbouring adders (a forwarding
                adder network): one mux per adder input on the path
      art       tree of three-input adders with neighbour links (an augmented reduction tree) */
-typedef enum sm_net_kind {
-    SM_NET_BUS = 0, SM_NET_CROSSBAR, SM_NET_BENES, SM_NET_LINEAR, SM_NET_BINARY, SM_NET_FAN, SM_NET_ART
-} sm_net_kind;
-typedef struct sm_net_desc {
-    sm_net_kind kind;
-    long ports;                    /* endpoints, or inputs of a tree; >= 2 */
-    int word_bits;                 /* 0 -> 16 */
-    double hop_mm;                 /* wire per hop; 0 -> 0.1 mm at 45 nm, scaled with the node's pitch */
-    sm_precision precision;        /* adders of a tree; 0 -> int32 */
-    int tech_nm;                   /* 0 -> 45 */
-} sm_net_desc;
 typedef struct sm_net_cost {
     double hop_pj;                 /* one word over one hop */
     double switch_pj;              /* one word through one switching element (a 2:1 mux per bit) */
@@ -577,6 +763,12 @@ typedef struct sm_net_cost {
     double area_um2;               /* the whole network (switches, muxes, adders; wires route over logic) */
 } sm_net_cost;
 SMDEF sm_result sm_net_estimate(const sm_net_desc *d, sm_net_cost *out, sm_error *err);
+
+/* Fill every 0 field of *c from the library: multiply at c->precision, add at c->acc_precision
+   (0 -> fp32 or int32), registers and 2:1 multiplexers per bit as in the network estimates,
+   comparators per bit as multiplexers (ASSUMPTION), node c->tech_nm (0 -> 45); the scale factors
+   stay 1. For the component-count model of networks and arrays. */
+SMDEF sm_result sm_unit_costs_estimate(sm_unit_costs *c, sm_error *err);
 
 /* Technology nodes in the table (65 45 32 28 22 20 16 14 12 10 7 nm): energy and area factors
    relative to 45 nm, and the supply voltage assumed; 0 when nm is not in the table. */
@@ -659,6 +851,11 @@ SMDEF void sm_report_json(FILE *f, const sm_spec *spec, const sm_stats *st);
 /* Every component's per-action energies, leakage and area, and where each came from (the
    `components` command); needs no evaluation. */
 SMDEF void sm_report_components(FILE *f, const sm_spec *spec);
+/* An [array] evaluation: TSV rows "array<TAB>-<TAB>metric<TAB>value" (metrics as the fields of
+   sm_array_stats), a text summary, or JSON. */
+SMDEF void sm_array_report_tsv(FILE *f, const sm_spec *spec, const sm_array_stats *st);
+SMDEF void sm_array_report_text(FILE *f, const sm_spec *spec, const sm_array_stats *st);
+SMDEF void sm_array_report_json(FILE *f, const sm_spec *spec, const sm_array_stats *st);
 
 /*=== [@search] MAPPER AND DESIGN-SPACE SWEEPS ==================================================*/
 /* The mapper searches the mappings of a spec's problem on its architecture: the factors of every
@@ -1767,6 +1964,166 @@ static sm_result sm__parse_skipsched(const sm__kv *kv, sm_spec *s, sm_error *err
     return SM_OK;
 }
 
+/* ---- [array] and [unit_costs] ---- */
+static sm_result sm__parse_net_kind(const sm__kv *kv, const sm_net_kind *allowed, int nallowed, sm_net_kind *out, sm_error *err) {
+    char list[256];
+    size_t n = 0;
+    int i;
+    for (i = 0; i < nallowed; i++) {
+        if (!strcmp(kv->value, sm_net_kind_name(allowed[i]))) { *out = allowed[i]; return SM_OK; }
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", sm_net_kind_name(allowed[i]));
+        if (n >= sizeof list) n = sizeof list - 1;
+    }
+    return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is not one of %s", kv->section, kv->key, kv->value, list);
+}
+
+static sm_result sm__flag(const sm__kv *kv, int *out, sm_error *err) {
+    long v;
+    sm_result r = sm__int(kv, 0, &v, err);
+    if (r == SM_OK && v > 1) r = sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: expected 0 or 1", kv->section, kv->key);
+    if (r == SM_OK) *out = (int)v;
+    return r;
+}
+
+/* "RxC" with whole numbers >= 1. */
+static int sm__parse_shape(const char *tok, long *r, long *c) {
+    char *x, *end;
+    errno = 0;
+    *r = strtol(tok, &x, 10);
+    if (x == tok || (*x != 'x' && *x != 'X') || errno || *r < 1 || *r > 1L << 24) return 0;
+    *c = strtol(x + 1, &end, 10);
+    return end != x + 1 && !*end && !errno && *c >= 1 && *c <= 1L << 24;
+}
+
+static sm_result sm__apply_array(sm_array *a, const sm__kv *kv, sm_error *err) {
+    static const sm_net_kind dist[] = { SM_NET_BUS, SM_NET_CROSSBAR, SM_NET_BENES };
+    static const sm_net_kind red[] = { SM_NET_LINEAR, SM_NET_TEMPORAL, SM_NET_BINARY, SM_NET_ART, SM_NET_FAN };
+    static const sm_net_kind noc[] = { SM_NET_BUS, SM_NET_MESH };
+    const char *k = kv->key, *v = kv->value;
+    double *dv = NULL, lo = 0;
+    long *iv = NULL;
+    if (!strcmp(k, "kind")) {
+        if (!strcmp(v, "systolic")) a->kind = SM_ARRAY_SYSTOLIC;
+        else if (!strcmp(v, "flexible")) a->kind = SM_ARRAY_FLEXIBLE;
+        else return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] kind: '%s' is not systolic or flexible", v);
+        return SM_OK;
+    }
+    if (!strcmp(k, "rows")) iv = &a->rows;
+    else if (!strcmp(k, "cols")) iv = &a->cols;
+    else if (!strcmp(k, "pes")) iv = &a->pes;
+    else if (!strcmp(k, "group")) iv = &a->group;
+    else if (!strcmp(k, "depth")) { dv = &a->depth; lo = 1; }
+    else if (!strcmp(k, "load_bw")) dv = &a->load_bw;
+    else if (!strcmp(k, "stream_bw")) dv = &a->stream_bw;
+    else if (!strcmp(k, "pair_bw")) dv = &a->pair_bw;
+    else if (!strcmp(k, "acc_bw")) dv = &a->acc_bw;
+    else if (!strcmp(k, "combine")) { dv = &a->combine; lo = 1; }
+    else if (!strcmp(k, "power_w")) dv = &a->power_w;
+    else if (!strcmp(k, "area_mm2")) dv = &a->area_mm2;
+    else if (!strcmp(k, "controller_um2")) dv = &a->controller_um2;
+    else if (!strcmp(k, "word_bits") || !strcmp(k, "acc_bits")) {
+        long b;
+        sm_result r = sm__int(kv, 1, &b, err);
+        if (r == SM_OK) *(k[0] == 'w' ? &a->word_bits : &a->acc_bits) = (int)b;
+        return r;
+    }
+    else if (!strcmp(k, "distribution")) return sm__parse_net_kind(kv, dist, 3, &a->distribution, err);
+    else if (!strcmp(k, "reduction")) return sm__parse_net_kind(kv, red, 5, &a->reduction, err);
+    else if (!strcmp(k, "noc")) return sm__parse_net_kind(kv, noc, 2, &a->noc, err);
+    else if (!strcmp(k, "stream_skip")) return sm__flag(kv, &a->stream_skip, err);
+    else if (!strcmp(k, "async")) return sm__flag(kv, &a->async, err);
+    else if (!strcmp(k, "stationary")) {
+        if (!strcmp(v, "all")) a->stationary = SM_STA_ALL;
+        else if (!strcmp(v, "nonzero")) a->stationary = SM_STA_NONZERO;
+        else if (!strcmp(v, "useful")) a->stationary = SM_STA_USEFUL;
+        else return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] stationary: '%s' is not all, nonzero or useful", v);
+        return SM_OK;
+    }
+    else if (!strcmp(k, "accumulate")) {
+        if (!strcmp(v, "banks")) a->accumulate = SM_ACC_BANKS;
+        else if (!strcmp(v, "merge")) a->accumulate = SM_ACC_MERGE;
+        else return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] accumulate: '%s' is not banks or merge", v);
+        return SM_OK;
+    }
+    else if (!strcmp(k, "cartesian")) {
+        if (!sm__parse_shape(v, &a->cartesian_f, &a->cartesian_i))
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] cartesian: '%s' is not FxI with whole numbers >= 1", v);
+        return SM_OK;
+    }
+    else if (!strcmp(k, "split")) {   /* OUTER: dims the blocks may split */
+        const char *p = v;
+        a->outer_split = 0;
+        for (; *p; p++) {
+            if (isspace((unsigned char)*p) || *p == ',') continue;
+            if (*p == 'm') a->outer_split |= 1u; else if (*p == 'n') a->outer_split |= 2u; else if (*p == 'k') a->outer_split |= 4u;
+            else return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] split: '%s' is not a list of m, n, k", v);
+        }
+        if (!a->outer_split) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] split: empty list");
+        return SM_OK;
+    }
+    else if (!strcmp(k, "shapes") || !strcmp(k, "dataflows")) {
+        static const char *const dfn[5] = { "a_sta", "b_sta", "out_sta", "no_reuse", "outer" };
+        const char *p = v;
+        int shapes = k[0] == 's';
+        if (shapes) a->nshapes = 0; else { a->dataflows = 0; a->dataflows_loc = kv->loc; }
+        for (;;) {
+            char tok[64];
+            size_t n = 0;
+            int i;
+            sm__skip_ws(&p);
+            if (!*p) break;
+            while (*p && !isspace((unsigned char)*p) && *p != ',') { if (n + 1 < sizeof tok) tok[n++] = *p; p++; }
+            if (*p == ',') p++;
+            tok[n] = 0;
+            if (shapes) {
+                if (a->nshapes == SM_MAX_SHAPES) return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[array] shapes: more than %d shapes", SM_MAX_SHAPES);
+                if (!sm__parse_shape(tok, &a->shape_rows[a->nshapes], &a->shape_cols[a->nshapes]))
+                    return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] shapes: '%s' is not ROWSxCOLS with whole numbers >= 1", tok);
+                if (a->shape_rows[a->nshapes] * a->shape_cols[a->nshapes] != a->shape_rows[0] * a->shape_cols[0])
+                    return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] shapes: %s has %ld PEs, the first shape %ld (one array, reshaped)", tok,
+                                    a->shape_rows[a->nshapes] * a->shape_cols[a->nshapes], a->shape_rows[0] * a->shape_cols[0]);
+                a->nshapes++;
+            } else {
+                for (i = 0; i < 5 && strcmp(tok, dfn[i]); i++) {}
+                if (i == 5) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] dataflows: '%s' is not a_sta, b_sta, out_sta, no_reuse or outer", tok);
+                a->dataflows |= 1u << i;
+            }
+        }
+        if (shapes ? !a->nshapes : !a->dataflows) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[array] %s: empty list", k);
+        return SM_OK;
+    }
+    else return sm__unknown(kv, err);
+    if (dv) return sm__num(kv, lo, dv, err);
+    return sm__int(kv, 1, iv, err);
+}
+
+static sm_result sm__apply_unit_costs(sm_unit_costs *c, const sm__kv *kv, sm_error *err) {
+    static const char *const names[] = { "mult_pj", "mult_um2", "add_pj", "add_um2", "add3_pj", "add3_um2",
+        "reg_pj_bit", "reg_um2_bit", "mux_pj_bit", "mux_um2_bit", "cmp_pj_bit", "cmp_um2_bit",
+        "sram_read_pj", "sram_write_pj", "energy_scale", "area_scale" };
+    double *fields[16];
+    int i;
+    fields[0] = &c->mult_pj; fields[1] = &c->mult_um2; fields[2] = &c->add_pj; fields[3] = &c->add_um2;
+    fields[4] = &c->add3_pj; fields[5] = &c->add3_um2; fields[6] = &c->reg_pj_bit; fields[7] = &c->reg_um2_bit;
+    fields[8] = &c->mux_pj_bit; fields[9] = &c->mux_um2_bit; fields[10] = &c->cmp_pj_bit; fields[11] = &c->cmp_um2_bit;
+    fields[12] = &c->sram_read_pj; fields[13] = &c->sram_write_pj; fields[14] = &c->energy_scale; fields[15] = &c->area_scale;
+    for (i = 0; i < 16; i++) if (!strcmp(kv->key, names[i])) return sm__num(kv, 0, fields[i], err);
+    if (!strcmp(kv->key, "technology")) {
+        long nm;
+        sm_result r = sm__int(kv, 1, &nm, err);
+        if (r == SM_OK && sm_tech_energy_scale((int)nm) == 0) r = sm__fail(err, SM_ERR_VALUE, &kv->loc, "[unit_costs] technology: %ld nm is not in the node table", nm);
+        if (r == SM_OK) c->tech_nm = (int)nm;
+        return r;
+    }
+    if (!strcmp(kv->key, "precision") || !strcmp(kv->key, "acc_precision")) {
+        int p = sm_precision_parse(kv->value);
+        if (p < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[unit_costs] %s: '%s' is not a precision (int2 ... int32, fp16, bf16, fp32)", kv->key, kv->value);
+        *(kv->key[0] == 'p' ? &c->precision : &c->acc_precision) = (sm_precision)p;
+        return SM_OK;
+    }
+    return sm__unknown(kv, err);
+}
+
 static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
     ptrdiff_t i, n = stbds_arrlen(st->kvs);
     const sm__kv *einsum = NULL, *bounds = NULL;
@@ -1808,6 +2165,8 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             s->components[s->ncomponents++].loc = *loc;
             continue;
         }
+        if (!strcmp(name, "array")) { s->array.loc = *loc; continue; }
+        if (!strcmp(name, "unit_costs")) { s->unit_costs.loc = *loc; continue; }
         return sm__fail(err, SM_ERR_UNKNOWN, loc, "unknown section [%s]", name);
     }
     for (i = 0; i < n; i++) {
@@ -1886,6 +2245,10 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             else if (!strcmp(k, "area_um2")) r = sm__num(kv, 0, &c->area_um2, err);
             else r = sm__unknown(kv, err);
             if (r != SM_OK) return r;
+        } else if (!strcmp(sec, "array")) {
+            if ((r = sm__apply_array(&s->array, kv, err)) != SM_OK) return r;
+        } else if (!strcmp(sec, "unit_costs")) {
+            if ((r = sm__apply_unit_costs(&s->unit_costs, kv, err)) != SM_OK) return r;
         } else if (!strncmp(sec, "level ", 6)) {
             if ((r = sm__apply_level(&s->levels[sm__level_index(s, sec + 6)], kv, err)) != SM_OK) return r;
         } else if (!strncmp(sec, "compute ", 8)) {
@@ -1938,8 +2301,20 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
         }
     }
     if ((r = sm__extra_collect(st, s, err)) != SM_OK) return r;
-    if (s->nlevels == 0) return sm__fail(err, SM_ERR_VALUE, &whole, "no [level NAME] section");
-    if (!s->compute.name[0]) return sm__fail(err, SM_ERR_VALUE, &whole, "no [compute NAME] section");
+    if (s->array.loc.line && !s->array.kind) return sm__fail(err, SM_ERR_VALUE, &s->array.loc, "[array] kind is missing (systolic or flexible)");
+    if (s->array.kind == SM_ARRAY_SYSTOLIC && (s->array.dataflows & (SM_DF_NO_REUSE | SM_DF_OUTER)))
+        return sm__fail(err, SM_ERR_VALUE, &s->array.dataflows_loc, "[array] dataflows: a systolic array cannot run %s (it streams no pairs)", s->array.dataflows & SM_DF_OUTER ? "outer" : "no_reuse");
+    if (s->array.kind == SM_ARRAY_FLEXIBLE && (s->array.dataflows & SM_DF_OUT_STA))
+        return sm__fail(err, SM_ERR_VALUE, &s->array.dataflows_loc, "[array] dataflows: out_sta is a systolic dataflow (a flexible array with temporal reduction keeps outputs in place under a_sta/b_sta)");
+    if (s->unit_costs.precision) {   /* the library fills the component costs not given */
+        sm_unit_costs *c = &s->unit_costs;
+        if (!c->tech_nm) c->tech_nm = s->tech_nm;
+        if ((r = sm_unit_costs_estimate(c, err)) != SM_OK) { sm__fail(err, r, &c->loc, "[unit_costs] %s", err->text); return r; }
+    }
+    if (!s->array.kind) {   /* an array spec needs no storage levels */
+        if (s->nlevels == 0) return sm__fail(err, SM_ERR_VALUE, &whole, "no [level NAME] section");
+        if (!s->compute.name[0]) return sm__fail(err, SM_ERR_VALUE, &whole, "no [compute NAME] section");
+    }
     {
         int l;
         for (l = 0; l < s->nlevels; l++)
@@ -2933,7 +3308,7 @@ static const char *const sm__mem_kind_names[] = { "none", "sram", "regfile", "dr
 static const char *const sm__dram_names[] = { "lpddr4", "ddr4", "hbm2", "gddr5" };
 static const char *const sm__op_names[] = { "mac", "mul", "add" };
 static const char *const sm__prec_names[] = { "default", "int2", "int4", "int8", "int16", "int32", "fp16", "bf16", "fp32" };
-static const char *const sm__net_names[] = { "bus", "crossbar", "benes", "linear", "binary", "fan", "art" };
+static const char *const sm__net_names[] = { "bus", "crossbar", "benes", "linear", "binary", "fan", "art", "systolic", "mesh", "temporal" };
 static int sm__name_index(const char *const *names, int n, int first, const char *s) {
     int i;
     for (i = first; i < n; i++) if (!strcmp(names[i], s)) return i;
@@ -3108,7 +3483,9 @@ SMAPI sm_result sm_net_estimate(const sm_net_desc *d, sm_net_cost *out, sm_error
     int nm = d->tech_nm ? d->tech_nm : 45;
     sm_precision prec = d->precision ? d->precision : SM_PREC_INT32;
     memset(out, 0, sizeof *out);
-    if ((int)d->kind < 0 || (int)d->kind > SM_NET_ART) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown network kind %d", (int)d->kind);
+    if ((int)d->kind < 0 || (int)d->kind >= SM_NET_KIND_COUNT) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown network kind %d", (int)d->kind);
+    if ((int)d->kind > SM_NET_ART)
+        return sm__fail(err, SM_ERR_UNSUPPORTED, NULL, "a %s network is not in the library's table (the component-count model, sm_net_parts_eval, costs it)", sm_net_kind_name(d->kind));
     if (d->ports < 2) return sm__fail(err, SM_ERR_VALUE, NULL, "a %s network needs at least 2 ports (got %ld)", sm_net_kind_name(d->kind), d->ports);
     if (!sm__node(nm, &e, &a, &v)) return sm__fail(err, SM_ERR_VALUE, NULL, "technology %d nm is not in the node table (" SM__NODES_TEXT ")", nm);
     if ((int)prec < 0 || (int)prec >= SM_PREC_COUNT) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown precision %d", (int)prec);
@@ -3136,9 +3513,30 @@ SMAPI sm_result sm_net_estimate(const sm_net_desc *d, sm_net_cost *out, sm_error
     case SM_NET_ART:       /* three-input adders: a carry-save layer + an adder (~2 adders of area); the
                               additions per input reduced stay (n-1)/n two-input equivalents */
         out->adds = (n - 1) / n; out->hops = lg / 2; out->switches = lg; out->area_um2 = (n - 1) * (2 * add_um2 + mux_um2); break;
+    default: break;   /* systolic, mesh, temporal: refused above */
     }
     if (d->kind >= SM_NET_LINEAR) out->add_pj = add_pj;
     out->word_pj = out->hops * out->hop_pj + out->switches * out->switch_pj + out->adds * out->add_pj;
+    return SM_OK;
+}
+
+SMAPI sm_result sm_unit_costs_estimate(sm_unit_costs *c, sm_error *err) {
+    double e, a, v, pj, um2;
+    int nm = c->tech_nm ? c->tech_nm : 45;
+    sm_precision acc = c->acc_precision;
+    if ((int)c->precision <= 0 || (int)c->precision >= SM_PREC_COUNT) return sm__fail(err, SM_ERR_VALUE, NULL, "no multiplier precision for the component estimate");
+    if (!sm__node(nm, &e, &a, &v)) return sm__fail(err, SM_ERR_VALUE, NULL, "technology %d nm is not in the node table (" SM__NODES_TEXT ")", nm);
+    if (!acc) acc = sm__prec_float(c->precision) ? SM_PREC_FP32 : SM_PREC_INT32;
+    if ((int)acc < 0 || (int)acc >= SM_PREC_COUNT) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown accumulator precision %d", (int)acc);
+#define SM__FILL(f, val) do { if (c->f == 0) c->f = (val); } while (0)
+    sm__op45(1, c->precision, &pj, &um2);
+    SM__FILL(mult_pj, pj * e); SM__FILL(mult_um2, um2 * a);
+    sm__op45(0, acc, &pj, &um2);
+    SM__FILL(add_pj, pj * e); SM__FILL(add_um2, um2 * a);
+    SM__FILL(reg_pj_bit, SM__REG_PJ_PER_BIT * e); SM__FILL(reg_um2_bit, SM__REG_AREA_PER_BIT * a);
+    SM__FILL(mux_pj_bit, SM__MUX_PJ_BIT * e); SM__FILL(mux_um2_bit, SM__MUX_UM2_BIT * a);
+    SM__FILL(cmp_pj_bit, SM__MUX_PJ_BIT * e); SM__FILL(cmp_um2_bit, SM__MUX_UM2_BIT * a);
+#undef SM__FILL
     return SM_OK;
 }
 
@@ -3722,6 +4120,515 @@ SMAPI sm_result sm_skipsched_skip(const sm_skip_query *q, const void *params, sm
     return SM_OK;
 }
 
+/*=== [@network.impl] DISTRIBUTION AND REDUCTION NETWORKS =======================================*/
+static double sm__log2ceil(double n) { return n <= 1 ? 0 : ceil(log2(n) - 1e-9); }
+
+SMAPI double sm_net_latency(const sm_net_desc *n, double m) {
+    double p = n->ports > 0 ? (double)n->ports : 1;
+    switch (n->kind) {
+    case SM_NET_SYSTOLIC: case SM_NET_LINEAR: return p - 1;   /* every hop of the chain, whatever m */
+    case SM_NET_TEMPORAL: return m > 0 ? m : 0;
+    case SM_NET_BINARY: case SM_NET_ART: case SM_NET_FAN: return sm__log2ceil(p);
+    case SM_NET_MESH: return m > 0 ? m : 1;                    /* m = hops */
+    case SM_NET_BUS: case SM_NET_CROSSBAR: case SM_NET_BENES: return 1;
+    default: return 0;
+    }
+}
+
+/* One scaled component energy / area (scale 0 -> 1). */
+static double sm__ce(const sm_unit_costs *c, double pj) { return pj * (c->energy_scale > 0 ? c->energy_scale : 1); }
+static double sm__ca(const sm_unit_costs *c, double um2) { return um2 * (c->area_scale > 0 ? c->area_scale : 1); }
+
+SMAPI sm_result sm_net_parts_eval(const sm_net_desc *n, const sm_unit_costs *c, sm_net_parts *o, sm_error *err) {
+    double N = n->ports > 0 ? (double)n->ports : 1, W = n->word_bits > 0 ? n->word_bits : 16, lg = sm__log2ceil(N);
+    double add3_pj = c->add3_pj > 0 ? c->add3_pj : 2 * c->add_pj, add3_um2 = c->add3_um2 > 0 ? c->add3_um2 : 2 * c->add_um2;
+    double wave_mux = 0, wave_reg = 0, wave_cmp = 0, wave_add = 0, wave_add3 = 0;
+    memset(o, 0, sizeof *o);
+    if (N > 1 << 24) return sm__fail(err, SM_ERR_LIMIT, NULL, "network %s: %.0f ports is more than 2^24", sm_net_kind_name(n->kind), N);
+    o->latency = sm_net_latency(n, N);
+    switch (n->kind) {
+    case SM_NET_SYSTOLIC:   /* a register per hop; a word to every port is written N times */
+        o->levels = N; o->reg_bits = N * W; wave_reg = N * W;
+        break;
+    case SM_NET_BUS:        /* a buffer tree: N - 1 drivers per bit, all toggled by a broadcast */
+        o->levels = lg; o->mux_bits = (N - 1) * W; wave_mux = (N - 1) * W;
+        break;
+    case SM_NET_CROSSBAR:   /* an N:1 multiplexer per output; a word passes log2 N of its stages */
+        o->levels = lg; o->mux_bits = N * (N - 1) * W; wave_mux = N * lg * W;
+        break;
+    case SM_NET_BENES:      /* levels x N switches of two 2:1 multiplexers per bit and two
+                               configuration bits; a word passes one multiplexer per level */
+        o->levels = 2 * lg + 1;
+        o->mux_bits = o->levels * N * 2 * W;
+        o->reg_bits = o->levels * N * 2;
+        wave_mux = N * o->levels * W;
+        break;
+    case SM_NET_MESH:       /* per node a 5-port switch: five 4:1 multiplexers per bit and a link register */
+        o->levels = N; o->mux_bits = N * 5 * 3 * W; o->reg_bits = N * W;
+        wave_mux = N * 3 * W; wave_reg = N * W;
+        break;
+    case SM_NET_LINEAR:     /* a chain: N - 1 adders and a partial-sum register per PE */
+        o->levels = N; o->adders = N - 1; o->reg_bits = N * W;
+        wave_add = N - 1; wave_reg = N * W;
+        break;
+    case SM_NET_TEMPORAL:   /* an accumulator per PE */
+        o->levels = 1; o->adders = N; o->reg_bits = N * W;
+        wave_add = N; wave_reg = N * W;
+        break;
+    case SM_NET_BINARY:       /* N - 1 adders, a pipeline register after each */
+        o->levels = lg; o->adders = N - 1; o->reg_bits = (N - 1) * W;
+        wave_add = N - 1; wave_reg = (N - 1) * W;
+        break;
+    case SM_NET_ART:        /* N - 1 three-input adders (two children and a sibling), registered */
+        o->levels = lg; o->adders3 = N - 1; o->reg_bits = (N - 1) * W;
+        wave_add3 = N - 1; wave_reg = (N - 1) * W;
+        break;
+    case SM_NET_FAN: {      /* the binary tree plus forwarding links. In-order numbering: adder i sits
+                               at level L = trailing ones of i, N / 2^(L+1) adders per level. An adder
+                               at level L >= 1 takes links from i +- 2^(l-1), l = 1..L: two tree
+                               children and 2(L - 1) forwarded inputs, each delayed by a flop per
+                               level it skips (L - l), and picks two with 2(L - 1) 2:1 multiplexers
+                               per bit; a level-0 adder bypasses with one multiplexer per bit; one
+                               log2 N-bit comparator of vector ids per adder. */
+        double L, cnt, ffw = 0, mux = 0;
+        o->levels = lg; o->adders = N - 1;
+        for (L = 0; L < lg; L++) {
+            cnt = N / pow(2, L + 1);
+            ffw += cnt * L * (L - 1);
+            mux += cnt * (L >= 1 ? 2 * (L - 1) : 1);
+        }
+        o->reg_bits = (N - 1 + ffw) * W;
+        o->mux_bits = mux * W;
+        o->cmp_bits = (N - 1) * (lg > 0 ? lg : 1);
+        wave_add = N - 1; wave_reg = o->reg_bits; wave_mux = o->mux_bits; wave_cmp = o->cmp_bits;
+        break;
+    }
+    default: return sm__fail(err, SM_ERR_VALUE, NULL, "network kind %d is not known", (int)n->kind);
+    }
+    o->area_um2 = sm__ca(c, o->adders * c->add_um2 + o->adders3 * add3_um2 + o->reg_bits * c->reg_um2_bit +
+                            o->mux_bits * c->mux_um2_bit + o->cmp_bits * c->cmp_um2_bit);
+    o->wave_pj = sm__ce(c, wave_add * c->add_pj + wave_add3 * add3_pj + wave_reg * c->reg_pj_bit +
+                           wave_mux * c->mux_pj_bit + wave_cmp * c->cmp_pj_bit);
+    o->word_pj = o->wave_pj / N;
+    return SM_OK;
+}
+
+/*=== [@array.impl] SPATIAL GEMM ARRAYS: FOLDS, DATAFLOWS, TIMING ===============================*/
+SMAPI double sm_run_padding(double p_zero, int run_bits) {
+    /* A zero run of length g before a non-zero needs floor(g / 2^b) stored zeros (each one ends a
+       maximal run of 2^b - 1 zeros); with geometric runs, E = sum_j P(g >= j 2^b) = q / (1 - q). */
+    double q;
+    if (run_bits < 0 || run_bits > 30 || !(p_zero >= 0) || p_zero >= 1) return p_zero >= 1 ? HUGE_VAL : 0;
+    q = pow(p_zero, ldexp(1, run_bits));
+    return q / (1 - q);
+}
+
+/* E[ceil(X / q)], X ~ Binomial(n, p), summed over the bulk of the pmf (mode +- 12 sd). */
+static double sm__binom_ceil(double n, double p, double q) {
+    double mean, sd, lo, hi, k, s = 0, w = 0, lp, lq;
+    if (n <= 0 || p <= 0) return 0;
+    if (q <= 1) return n * p;
+    if (p >= 1) return ceil(n / q - 1e-9);
+    mean = n * p;
+    sd = sqrt(n * p * (1 - p));
+    if (sd > 8 * q) return mean / q + (q - 1) / (2 * q);   /* the remainder mod q is then uniform */
+    lo = fmax(0, floor(mean - 12 * sd - 2));
+    hi = fmin(n, ceil(mean + 12 * sd + 2));
+    lp = log(p); lq = log1p(-p);
+    for (k = lo; k <= hi; k++) {
+        double pk = exp(sm__lchoose(n, k) + k * lp + (n - k) * lq);
+        s += pk * ceil(k / q - 1e-9);
+        w += pk;
+    }
+    return w > 0 ? s / w : ceil(mean / q);
+}
+
+/* Expected maximum over `count` independent values of mean mu and standard deviation sd: the
+   first-order Gaussian extreme value mu + sd sqrt(2 ln count). */
+static double sm__expected_max(double mu, double sd, double count) {
+    return count > 1 ? mu + sd * sqrt(2 * log(count)) : mu;
+}
+
+/* The array with its defaults resolved (the spec's copy stays as written). */
+static void sm__array_resolve(const sm_spec *s, sm_array *a) {
+    *a = s->array;
+    if (a->rows < 1) a->rows = 1;
+    if (a->cols < 1) a->cols = 1;
+    if (a->kind == SM_ARRAY_SYSTOLIC) {
+        if (a->nshapes == 0) { a->nshapes = 1; a->shape_rows[0] = a->rows; a->shape_cols[0] = a->cols; }
+        a->pes = a->shape_rows[0] * a->shape_cols[0];
+        a->group = a->shape_rows[0];
+        a->distribution = SM_NET_SYSTOLIC;   /* the structure of a systolic array */
+        a->reduction = SM_NET_LINEAR;
+    } else {
+        if (a->pes < 1) a->pes = a->rows * a->cols;
+        if (a->group < 1 || a->group > a->pes) a->group = a->pes;
+        if (a->reduction == SM_NET_BUS) a->reduction = SM_NET_BINARY;   /* 0, not a reduction: the default */
+    }
+    if (a->depth <= 0) a->depth = 1;
+    if (a->word_bits < 1) a->word_bits = s->problem.word_bits > 0 ? s->problem.word_bits : 16;
+    if (a->acc_bits < 1) a->acc_bits = 32;
+    if (a->combine < 1) a->combine = 1;
+    if (a->pair_bw <= 0) a->pair_bw = a->load_bw;
+    if (a->cartesian_f < 1) a->cartesian_f = 1;
+    if (a->cartesian_i < 1) a->cartesian_i = 1;
+    if (!a->dataflows) a->dataflows = SM_DF_A_STA | SM_DF_B_STA;
+    if (!a->outer_split) a->outer_split = 7;
+}
+
+/* The networks of a flexible array: distribution and reduction within a group, the mesh between
+   groups (links one group wide). A systolic array's are one chain each over all its PEs. */
+static int sm__array_nets(const sm_array *a, sm_net_desc *dist, sm_net_desc *red, sm_net_desc *noc) {
+    long g = a->kind == SM_ARRAY_SYSTOLIC ? a->pes : a->group;
+    memset(dist, 0, sizeof *dist); memset(red, 0, sizeof *red); memset(noc, 0, sizeof *noc);
+    dist->kind = a->distribution; dist->ports = g; dist->word_bits = a->word_bits;
+    red->kind = a->reduction; red->ports = g; red->word_bits = a->acc_bits;
+    noc->kind = a->noc; noc->ports = a->pes / a->group; noc->word_bits = a->word_bits * (int)(a->group > 4096 ? 4096 : a->group);
+    return a->kind == SM_ARRAY_FLEXIBLE && a->pes / a->group > 1;   /* a network between groups */
+}
+
+static sm_result sm__array_area(const sm_spec *s, const sm_array *a, double *um2, sm_error *err) {
+    sm_net_desc dn, rn, nn;
+    sm_net_parts dc, rc, nc;
+    const sm_unit_costs *c = &s->unit_costs;
+    double P = (double)a->pes, groups = a->kind == SM_ARRAY_SYSTOLIC ? 1 : P / (double)a->group;
+    sm_result r;
+    int has_noc = sm__array_nets(a, &dn, &rn, &nn);
+    memset(&nc, 0, sizeof nc);
+    if ((r = sm_net_parts_eval(&dn, c, &dc, err)) != SM_OK || (r = sm_net_parts_eval(&rn, c, &rc, err)) != SM_OK ||
+        (has_noc && (r = sm_net_parts_eval(&nn, c, &nc, err)) != SM_OK)) return r;
+    /* multipliers, the stationary words they hold, one group's networks per group, the mesh */
+    *um2 = sm__ca(c, P * c->mult_um2 + P * a->depth * a->word_bits * c->reg_um2_bit) +
+           groups * (dc.area_um2 + rc.area_um2) + nc.area_um2 + a->controller_um2;
+    return SM_OK;
+}
+
+SMAPI sm_result sm_array_area(const sm_spec *s, double *um2, sm_error *err) {
+    sm_array a;
+    sm__array_resolve(s, &a);
+    return sm__array_area(s, &a, um2, err);
+}
+
+/* One evaluated candidate (a dataflow, a shape or a fold size). */
+typedef struct sm__cand {
+    double folds, load, stream, add, performed, mapped, mapped_nz, slots;
+    double sram_reads, sram_writes, stream_words, noc_hops, dist_words, red_words;
+    double fold_k, merge_cmp;
+    long rows, cols;
+} sm__cand;
+
+static double sm__cand_cycles(const sm__cand *c) { return c->load + c->stream + c->add; }
+
+/* Fraction of stationary values mapped (which zeros are left out). */
+static double sm__mapped_fraction(const sm_array *a, double ds, double dt, double S) {
+    switch (a->stationary) {
+    case SM_STA_NONZERO: return ds;
+    case SM_STA_USEFUL: return ds * (1 - pow(1 - dt, S));
+    default: return 1;
+    }
+}
+
+/* A stationary dataflow on a systolic array of R x C: K along the rows, the stationary operand's
+   other dim D along the columns, S vectors streamed per fold. */
+static void sm__systolic_sta(const sm_array *a, long R, long C, double D, double S, double K, double B,
+                             double ds, double dt, sm__cand *o) {
+    double comb = 1, Dp, fd = 1, held;
+    (void)dt;
+    memset(o, 0, sizeof *o);
+    if (a->combine > 1 && ds > 0) comb = fmax(1, fmin(a->combine, floor(1 / ds)));   /* columns sharing a physical column */
+    Dp = ceil(D / comb);
+    if (comb > 1) fd = 1 - pow(1 - ds, comb);   /* a combined cell holds a value unless all its columns are zero there */
+    o->rows = R; o->cols = C;
+    o->folds = B * ceil(Dp / (double)C) * ceil(K / (double)R);
+    o->load = o->folds * (double)R;                  /* weights shift in row by row */
+    o->stream = o->folds * S;
+    o->add = o->folds * ((double)C - 1 + (double)R - 1);   /* skew across the columns, drain down the rows */
+    held = B * Dp * K;
+    o->mapped = held;
+    o->mapped_nz = comb > 1 ? held * fd : held * ds;
+    o->slots = o->folds * (double)R * (double)C;
+    o->performed = held * S;
+    o->sram_reads = held + o->folds * S * fmin(K, (double)R);
+    o->sram_writes = o->folds * S * fmin(Dp, (double)C);
+    o->stream_words = o->folds * S * fmin(K, (double)R);
+    o->dist_words = o->performed + held * (double)R / 2;   /* streamed hops, plus weights shifted half the rows on average */
+    o->red_words = o->performed;
+    o->fold_k = fmin(K, (double)R);
+}
+
+/* Output-stationary on a systolic array: outputs in place, both operands streamed K long. */
+static void sm__systolic_os(long R, long C, double M, double N, double K, double B, sm__cand *o) {
+    memset(o, 0, sizeof *o);
+    o->rows = R; o->cols = C;
+    o->folds = B * ceil(M / (double)R) * ceil(N / (double)C);
+    o->stream = o->folds * K;
+    o->add = o->folds * ((double)R + (double)C - 2);
+    o->slots = o->folds * (double)R * (double)C;
+    o->performed = B * M * N * K;
+    o->sram_reads = o->folds * K * ((double)R + (double)C);
+    o->sram_writes = B * M * N;
+    o->stream_words = o->sram_reads;
+    o->dist_words = 2 * o->performed;
+    o->red_words = o->performed;
+    o->fold_k = K;
+}
+
+/* A stationary dataflow on a flexible array whose folds take the stationary matrix in K-slices of
+   width w: D rows (dot products) x K, S vectors streamed per fold. A row's share of one slice is
+   a dot-product segment; a tree or a chain gives every segment whole groups, FAN and ART pack
+   segments back to back. Slots fill fold after fold in order, so a fold holds several whole
+   slices (more distinct streamed words per vector) or part of one. */
+static void sm__flex_sta(const sm_array *a, double w, double D, double S, double K, double B,
+                         double ds, double dt, sm__cand *o) {
+    double P = (double)a->pes, g = (double)a->group, cap = P * a->depth;
+    double phi = sm__mapped_fraction(a, ds, dt, S), nsl = ceil(K / w - 1e-9), wl = K - (nsl - 1) * w;
+    double gam = (a->reduction == SM_NET_BINARY || a->reduction == SM_NET_LINEAR) ? g : 1;
+    double seg_w = gam * sm__binom_ceil(w, phi, gam), seg_l = gam * sm__binom_ceil(wl, phi, gam);
+    double slots = B * D * ((nsl - 1) * seg_w + seg_l), Z = B * D * K * phi;
+    double F, fold_slots, u, sigma, bwt, tv, mu, sd, c, segs, p_seg, dl, rl;
+    sm_net_desc dn, rn;
+    memset(o, 0, sizeof *o);
+    if (Z <= 0 || slots <= 0) return;   /* nothing to map: no fold */
+    F = ceil(slots / cap - 1e-9);
+    fold_slots = slots / F;
+    /* distinct positions a streamed vector needs: several whole slices, some rows of one, or part
+       of a single row's slice */
+    u = D * seg_w < fold_slots ? fmin(K, w * ceil(fold_slots / (D * seg_w) - 1e-9)) : w * fmin(1, fold_slots / seg_w);
+    o->fold_k = u;
+    sigma = a->stream_skip ? dt : 1;   /* streamed words sent per position */
+    bwt = a->stream_bw > 0 ? ceil(u * sigma / a->stream_bw - 1e-9) : 0;   /* cycles to send one vector's words */
+    /* a multiplier holds c stationary words and does c x sigma products per streamed vector. In
+       lockstep a vector takes at least a cycle and as long as the busiest multiplier; run-ahead
+       PEs (async) keep their own copy of the stream and only meet at the end of the fold, so the
+       fold lasts as long as the busiest PE's whole share */
+    c = fmax(1, fold_slots / P);
+    mu = c * sigma;
+    sd = a->stream_skip ? sqrt(c * dt * (1 - dt)) : 0;
+    if (a->async) tv = fmax(bwt, sm__expected_max(S * mu, sqrt(S) * sd, P) / S);
+    else tv = fmax(fmax(bwt, 1), a->depth > 1 ? fmin(c, ceil(sm__expected_max(mu, sd, P) - 1e-9)) : 1);
+    dn.kind = a->distribution; dn.ports = a->group; dn.word_bits = a->word_bits;
+    rn.kind = a->reduction; rn.ports = a->group; rn.word_bits = a->acc_bits;
+    dl = sm_net_latency(&dn, g);
+    /* the drain after the last vector: a tree's levels; a chain's length, which in a flexible array
+       is the dot-product segment it carries (O(m)); nothing for in-place accumulation */
+    rl = a->reduction == SM_NET_TEMPORAL ? 0 : a->reduction == SM_NET_LINEAR ? fmax(0, ceil(fmin(fold_slots, seg_w) / a->depth - 1e-9) - 1)
+                                         : sm_net_latency(&rn, g);
+    p_seg = 1 - pow(1 - phi, w);   /* a row's slice holds a segment */
+    segs = p_seg > 0 ? fold_slots * p_seg / seg_w : 0;   /* segments per fold: each drains one partial sum per vector */
+    o->folds = F;
+    o->load = F * (a->load_bw > 0 ? ceil(Z / F / a->load_bw - 1e-9) : 1);
+    o->stream = F * ceil(S * tv - 1e-9);
+    o->add = F * (dl + 1 + rl);   /* distribution, multiply, reduction drain of the last vector */
+    o->mapped = Z;
+    o->mapped_nz = B * D * K * ds * (a->stationary == SM_STA_USEFUL ? 1 - pow(1 - dt, S) : 1);
+    o->slots = slots;   /* a flexible array frees the PEs a fold leaves empty (another GEMM may take them) */
+    o->performed = Z * S * sigma;
+    o->stream_words = F * S * u * sigma;
+    o->sram_reads = Z + o->stream_words + fmax(0, F * S * segs - B * D * S);   /* loads, streams, partial sums read back */
+    o->sram_writes = F * S * segs;
+    o->dist_words = Z + o->performed;
+    o->red_words = o->performed;
+    {   /* a streamed word goes to the groups holding its position: the fold's rows of a slice hold
+           phi x rows values at one position, spread over the groups the slice spans */
+        double rows_f = fmin(D, fold_slots / seg_w);
+        o->noc_hops = o->stream_words * fmax(1, fmin(rows_f * phi, ceil(rows_f * seg_w / g - 1e-9)));
+    }
+}
+
+/* Only effectual pairs streamed, two operand words each, no reuse in the array. */
+static void sm__flex_noreuse(const sm_array *a, double E, sm__cand *o) {
+    double P = (double)a->pes, g = (double)a->group;
+    sm_net_desc dn, rn;
+    memset(o, 0, sizeof *o);
+    dn.kind = a->distribution; dn.ports = a->group; dn.word_bits = a->word_bits;
+    rn.kind = a->reduction; rn.ports = a->group; rn.word_bits = a->acc_bits;
+    o->folds = 1;
+    o->stream = ceil(fmax(E / P, a->pair_bw > 0 ? 2 * E / a->pair_bw : 0) - 1e-9);
+    o->add = sm_net_latency(&dn, g) + 1 + (a->reduction == SM_NET_TEMPORAL ? 0 : sm_net_latency(&rn, g));
+    o->slots = P * o->stream;
+    o->performed = E;
+    o->stream_words = 2 * E;
+    o->sram_reads = 2 * E;
+    o->sram_writes = E / fmax(1, fmin(g, 2));
+    o->dist_words = 2 * E;
+    o->red_words = E;
+    o->noc_hops = 2 * E;
+}
+
+/* Outer products: column k of A times row k of B, in F x I Cartesian blocks. The GEMM is split
+   over the blocks along M, N and K (a power-of-two grid); splitting K leaves partial outputs that
+   are sent to their owner (BANKS) or merged as sorted lists (MERGE). */
+static void sm__flex_outer(const sm_array *a, double M, double N, double K, double B, double dA, double dB, sm__cand *o) {
+    double Fb = (double)a->cartesian_f, Ib = (double)a->cartesian_i, blocks = floor((double)a->pes / (Fb * Ib));
+    double E = B * M * N * K * dA * dB, best = HUGE_VAL, gm, gn;
+    memset(o, 0, sizeof *o);
+    if (blocks < 1) blocks = 1;
+    for (gm = 1; gm <= blocks; gm *= 2)
+        for (gn = 1; gm * gn <= blocks; gn *= 2) {
+            double gk = fmin(floor(blocks / (gm * gn)), K), rows, cols, ks, mul, acc = 0, merge = 0, t, tile_nz;
+            if (!(a->outer_split & 4u)) gk = 1;   /* blocks beyond gm x gn x gk stay idle */
+            if ((gm > 1 && (!(a->outer_split & 1u) || gm >= 2 * M)) || (gn > 1 && (!(a->outer_split & 2u) || gn >= 2 * N))) continue;
+            rows = ceil(M / gm); cols = ceil(N / gn); ks = ceil(K / gk);
+            mul = B * ks * sm__binom_ceil(rows, dA, Fb) * sm__binom_ceil(cols, dB, Ib);
+            /* both operands are read once, at pair_bw (a split dim's fibers are multicast) */
+            if (a->pair_bw > 0) mul = fmax(mul, B * (M * K * dA + K * N * dB) / a->pair_bw);
+            tile_nz = rows * cols * (1 - pow(1 - dA * dB, ks));   /* non-zero partial outputs of one block */
+            if (a->accumulate == SM_ACC_MERGE) {
+                /* every product joins a sorted list per output row; a row merges its K dA lists */
+                merge = E * log2(fmax(2, K * dA)) / (blocks * Fb * Ib);
+            } else if (gk > 1) acc = B * tile_nz / (a->acc_bw > 0 ? a->acc_bw : HUGE_VAL);
+            t = mul + acc + merge;
+            if (t < best) {
+                best = t;
+                o->stream = ceil(mul - 1e-9);
+                o->add = ceil(acc + merge - 1e-9);
+                o->merge_cmp = a->accumulate == SM_ACC_MERGE ? E * log2(fmax(2, K * dA)) : 0;
+                o->sram_writes = B * tile_nz * gm * gn * gk;
+                o->fold_k = ks;
+                o->rows = (long)gm; o->cols = (long)gn;
+            }
+        }
+    o->folds = 1;
+    o->slots = (double)a->pes * o->stream;
+    o->performed = E;
+    o->stream_words = B * (M * K * dA + K * N * dB);
+    o->sram_reads = o->stream_words;
+    o->dist_words = E * (1 / Fb + 1 / Ib);
+    o->red_words = E;
+    o->noc_hops = o->stream_words;
+}
+
+SMAPI sm_result sm_gemm_of_spec(const sm_spec *s, sm_gemm *g, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    unsigned in[3] = {0, 0, 0};
+    int t, r, d;
+    memset(g, 0, sizeof *g);
+    if (p->ntensors != 3) return sm__fail(err, SM_ERR_UNSUPPORTED, &p->einsum_loc, "[problem] einsum: the array model needs two operands and an output (Z[m,n] += A[m,k] * B[k,n]), got %d tensors", p->ntensors);
+    for (t = 0; t < 3; t++)
+        for (r = 0; r < p->tensors[t].nranks; r++) {
+            const sm_rank *rk = &p->tensors[t].ranks[r];
+            if (rk->nterms != 1 || rk->terms[0].coef != 1)
+                return sm__fail(err, SM_ERR_UNSUPPORTED, &p->einsum_loc, "[problem] einsum: the array model needs every index of %s to be a single dim", p->tensors[t].name);
+            in[t] |= 1u << rk->terms[0].dim;
+        }
+    g->m = g->n = g->k = g->batch = 1;
+    for (d = 0; d < p->ndims; d++) {
+        unsigned b = 1u << d;
+        double v = (double)p->bounds[d];
+        int ia = (in[0] & b) != 0, ib = (in[1] & b) != 0, iz = (in[2] & b) != 0;
+        if (ia && ib && iz) g->batch *= v;
+        else if (ia && ib) g->k *= v;
+        else if (ia && iz) g->m *= v;
+        else if (ib && iz) g->n *= v;
+        else return sm__fail(err, SM_ERR_UNSUPPORTED, &p->einsum_loc, "[problem] einsum: dim %s is not an M, N, K or batch dim of a GEMM", p->dims[d]);
+    }
+    g->density_a = sm__mean_density(&s->density[0]);
+    g->density_b = sm__mean_density(&s->density[1]);
+    return SM_OK;
+}
+
+SMAPI sm_result sm_array_eval_gemm(const sm_spec *s, const sm_gemm *g, sm_array_stats *o, sm_error *err) {
+    sm_array a;
+    sm__cand best, c;
+    double B = g->batch > 0 ? g->batch : 1, E, bestt = HUGE_VAL, clock = s->clock_ghz > 0 ? s->clock_ghz : 1;
+    unsigned bestdf = 0;
+    int i, has_noc;
+    sm_net_desc dn, rn, nn;
+    sm_net_parts dc, rc, nc;
+    sm_result r;
+    memset(o, 0, sizeof *o);
+    memset(&best, 0, sizeof best);
+    if (s->array.kind == SM_ARRAY_NONE) return sm__fail(err, SM_ERR_VALUE, NULL, "%s: no [array] section", s->path);
+    if (!(g->m >= 1 && g->n >= 1 && g->k >= 1) || !(g->density_a >= 0 && g->density_a <= 1 && g->density_b >= 0 && g->density_b <= 1))
+        return sm__fail(err, SM_ERR_VALUE, &s->array.loc, "[array] GEMM %gx%gx%g with densities %g, %g is out of range", g->m, g->n, g->k, g->density_a, g->density_b);
+    sm__array_resolve(s, &a);
+    E = B * g->m * g->n * g->k * g->density_a * g->density_b;
+    for (i = 0; i < 5; i++) {
+        unsigned df = 1u << i;
+        int sh;
+        if (!(a.dataflows & df)) continue;
+        if (a.kind == SM_ARRAY_SYSTOLIC) {
+            if (df == SM_DF_NO_REUSE || df == SM_DF_OUTER)
+                return sm__fail(err, SM_ERR_UNSUPPORTED, &a.loc, "[array] dataflows: a systolic array cannot run %s", df == SM_DF_OUTER ? "outer" : "no_reuse");
+            for (sh = 0; sh < a.nshapes; sh++) {
+                long R = a.shape_rows[sh], C = a.shape_cols[sh];
+                if (df == SM_DF_A_STA) sm__systolic_sta(&a, R, C, g->m, g->n, g->k, B, g->density_a, g->density_b, &c);
+                else if (df == SM_DF_B_STA) sm__systolic_sta(&a, R, C, g->n, g->m, g->k, B, g->density_b, g->density_a, &c);
+                else sm__systolic_os(R, C, g->m, g->n, g->k, B, &c);
+                if (sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
+            }
+        } else {
+            if (df == SM_DF_OUT_STA) return sm__fail(err, SM_ERR_UNSUPPORTED, &a.loc, "[array] dataflows: out_sta is a systolic dataflow (a flexible array with temporal reduction keeps outputs in place under a_sta/b_sta)");
+            if (df == SM_DF_A_STA || df == SM_DF_B_STA) {
+                double D = df == SM_DF_A_STA ? g->m : g->n, S = df == SM_DF_A_STA ? g->n : g->m;
+                double ds = df == SM_DF_A_STA ? g->density_a : g->density_b, dt = df == SM_DF_A_STA ? g->density_b : g->density_a, w;
+                /* the K-slice width: K (rows whole, the paper's left-right walk), then powers of two
+                   down to 1. Where cycles tie (streaming not bandwidth-bound), the slice that moves
+                   the fewest words (streamed words and partial sums) wins: the energy-better mapping */
+                for (w = g->k;; w = w > 1 ? pow(2, ceil(log2(w)) - 1) : 0) {
+                    double t;
+                    if (w < 1) break;
+                    sm__flex_sta(&a, w, D, S, g->k, B, ds, dt, &c);
+                    if (c.folds <= 0) continue;
+                    t = sm__cand_cycles(&c);
+                    if (t < bestt * (1 - 1e-12) || (t <= bestt * (1 + 1e-12) && bestdf == df &&
+                                                     c.stream_words + c.sram_writes < best.stream_words + best.sram_writes)) {
+                        bestt = t; best = c; bestdf = df;
+                    }
+                }
+            } else if (df == SM_DF_NO_REUSE) {
+                sm__flex_noreuse(&a, E, &c);
+                if (sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
+            } else {
+                sm__flex_outer(&a, g->m, g->n, g->k, B, g->density_a, g->density_b, &c);
+                if (sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
+            }
+        }
+    }
+    if (!bestdf) {   /* nothing to map: an all-zero operand under compaction */
+        best.folds = 0; bestdf = a.dataflows & (unsigned)-(int)a.dataflows; bestt = 0;
+    }
+    o->dataflow = bestdf;
+    o->rows = best.rows; o->cols = best.cols;
+    o->fold_k = best.fold_k;
+    o->folds = best.folds;
+    o->load_cycles = best.load; o->stream_cycles = best.stream; o->add_cycles = best.add;
+    o->cycles = bestt;
+    o->computes = B * g->m * g->n * g->k;
+    o->effectual = E;
+    o->performed = best.performed;
+    o->mapped = best.mapped;
+    o->mapped_nonzero = best.mapped_nz;
+    o->stationary_utilization = best.slots > 0 && best.mapped > 0 ? best.mapped_nz / best.slots : 0;
+    o->compute_efficiency = best.stream > 0 ? E / (double)a.pes / best.stream : 0;
+    o->overall_efficiency = o->cycles > 0 ? E / (double)a.pes / o->cycles : 0;
+    o->sram_reads = best.sram_reads; o->sram_writes = best.sram_writes;
+    o->time_s = o->cycles / (clock * 1e9);
+    /* energy: every action x its component cost */
+    has_noc = sm__array_nets(&a, &dn, &rn, &nn);
+    memset(&nc, 0, sizeof nc);
+    if ((r = sm_net_parts_eval(&dn, &s->unit_costs, &dc, err)) != SM_OK || (r = sm_net_parts_eval(&rn, &s->unit_costs, &rc, err)) != SM_OK ||
+        (has_noc && (r = sm_net_parts_eval(&nn, &s->unit_costs, &nc, err)) != SM_OK)) return r;
+    o->mult_pj = sm__ce(&s->unit_costs, best.performed * s->unit_costs.mult_pj);
+    o->dist_pj = best.dist_words * dc.word_pj;
+    o->reduce_pj = best.red_words * rc.word_pj + sm__ce(&s->unit_costs, best.merge_cmp * s->unit_costs.cmp_pj_bit * a.acc_bits);
+    o->noc_pj = has_noc ? best.noc_hops * nc.word_pj / (double)(a.group > 4096 ? 4096 : a.group) : 0;   /* a mesh word is one group wide */
+    o->sram_pj = sm__ce(&s->unit_costs, best.sram_reads * s->unit_costs.sram_read_pj + best.sram_writes * s->unit_costs.sram_write_pj);
+    o->model_energy_pj = o->mult_pj + o->dist_pj + o->reduce_pj + o->noc_pj + o->sram_pj;
+    o->energy_pj = a.power_w > 0 ? a.power_w * o->time_s * 1e12 : o->model_energy_pj;
+    if ((r = sm__array_area(s, &a, &o->model_area_um2, err)) != SM_OK) return r;
+    o->area_um2 = a.area_mm2 > 0 ? a.area_mm2 * 1e6 : o->model_area_um2;
+    return SM_OK;
+}
+
+SMAPI sm_result sm_array_eval(const sm_spec *s, sm_array_stats *o, sm_error *err) {
+    sm_gemm g;
+    sm_result r;
+    memset(o, 0, sizeof *o);
+    if ((r = sm_gemm_of_spec(s, &g, err)) != SM_OK) return r;
+    return sm_array_eval_gemm(s, &g, o, err);
+}
+
 /*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
 /* Sparseloop's correction of vector accesses for small compressed tiles (include/model/buffer.hpp,
    VectorWidthCoefficientTable): below these tile sizes (in blocks), a block holds on average fewer
@@ -3940,7 +4847,8 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     o->nlevels = L;
     o->ntensors = p->ntensors;
     if (L < 1 || L > SM_MAX_LEVELS || p->ntensors < 2 || p->ndims < 1)
-        return sm__fail(err, SM_ERR_VALUE, NULL, "%s: spec needs an einsum and at least one storage level", s->path);
+        return sm__fail(err, SM_ERR_VALUE, NULL, s->array.kind && L < 1 ? "%s: an [array] spec without storage levels: evaluate it with sm_array_eval"
+                                                                        : "%s: spec needs an einsum and at least one storage level", s->path);
     for (d = 0; d < p->ndims; d++) {
         if (p->bounds[d] < 1) return sm__fail(err, SM_ERR_VALUE, &p->bounds_loc, "[problem] bounds: dim %s must be >= 1", p->dims[d]);
         computes *= (double)p->bounds[d];
@@ -4568,6 +5476,58 @@ SMAPI void sm_report_json(FILE *f, const sm_spec *s, const sm_stats *st) {
     }
     fprintf(f, "  \"cycles\": %.17g,\n  \"utilization\": %.17g,\n  \"energy_pj\": %.17g,\n  \"area_um2\": %.17g\n}\n",
             st->cycles, st->utilization, st->energy_pj, st->area_um2);
+}
+
+/* The array report's rows: one table, so the three writers agree. */
+typedef struct sm__arow { const char *name; double v; } sm__arow;
+static int sm__array_rows(const sm_array_stats *st, sm__arow *r) {
+    int n = 0;
+#define SM__AROW(f) (r[n].name = #f, r[n].v = st->f, n++)
+    SM__AROW(folds); SM__AROW(load_cycles); SM__AROW(stream_cycles); SM__AROW(add_cycles); SM__AROW(cycles);
+    SM__AROW(computes); SM__AROW(effectual); SM__AROW(performed); SM__AROW(mapped); SM__AROW(mapped_nonzero);
+    SM__AROW(fold_k); SM__AROW(stationary_utilization); SM__AROW(compute_efficiency); SM__AROW(overall_efficiency);
+    SM__AROW(sram_reads); SM__AROW(sram_writes); SM__AROW(time_s); SM__AROW(energy_pj); SM__AROW(model_energy_pj);
+    SM__AROW(mult_pj); SM__AROW(dist_pj); SM__AROW(reduce_pj); SM__AROW(noc_pj); SM__AROW(sram_pj);
+    SM__AROW(area_um2); SM__AROW(model_area_um2);
+#undef SM__AROW
+    return n;
+}
+
+static const char *sm__dataflow_name(unsigned df) {
+    return df == SM_DF_A_STA ? "a_sta" : df == SM_DF_B_STA ? "b_sta" : df == SM_DF_OUT_STA ? "out_sta" :
+           df == SM_DF_NO_REUSE ? "no_reuse" : df == SM_DF_OUTER ? "outer" : "none";
+}
+
+SMAPI void sm_array_report_tsv(FILE *f, const sm_spec *s, const sm_array_stats *st) {
+    sm__arow r[32];
+    int i, n = sm__array_rows(st, r);
+    (void)s;
+    fprintf(f, "array\t-\tdataflow\t%s\n", sm__dataflow_name(st->dataflow));
+    if (st->rows) fprintf(f, "array\t-\tshape\t%ldx%ld\n", st->rows, st->cols);
+    for (i = 0; i < n; i++) sm__row(f, "array", "-", r[i].name, r[i].v, 0);
+}
+
+SMAPI void sm_array_report_text(FILE *f, const sm_spec *s, const sm_array_stats *st) {
+    sm__arow r[32];
+    int i, n = sm__array_rows(st, r);
+    char buf[64];
+    fprintf(f, "sparsemodel %s: %s on %s (array, dataflow %s", sm_version_string(), s->problem.name[0] ? s->problem.name : "problem",
+            s->arch_name[0] ? s->arch_name : "arch", sm__dataflow_name(st->dataflow));
+    if (st->rows) fprintf(f, ", shape %ldx%ld", st->rows, st->cols);
+    fprintf(f, ")\n");
+    for (i = 0; i < n; i++) { sm__fmt(buf, sizeof buf, r[i].v); fprintf(f, "%-24s %s\n", r[i].name, buf); }
+}
+
+SMAPI void sm_array_report_json(FILE *f, const sm_spec *s, const sm_array_stats *st) {
+    sm__arow r[32];
+    int i, n = sm__array_rows(st, r);
+    fprintf(f, "{\n  \"version\": \"%s\",\n  \"problem\": ", sm_version_string());
+    sm__json_str(f, s->problem.name);
+    fprintf(f, ",\n  \"arch\": ");
+    sm__json_str(f, s->arch_name);
+    fprintf(f, ",\n  \"dataflow\": \"%s\",\n  \"rows\": %ld,\n  \"cols\": %ld", sm__dataflow_name(st->dataflow), st->rows, st->cols);
+    for (i = 0; i < n; i++) fprintf(f, ",\n  \"%s\": %.17g", r[i].name, r[i].v);
+    fprintf(f, "\n}\n");
 }
 
 

@@ -99,6 +99,16 @@ static EX_MAYBE_UNUSED void ex_claim(ex_claims *c, const char *name, double mode
     else printf("%s\t%.6g\t%.6g\t%s\t%+.4f\t%s\n", name, model, paper, unit, rel, source);
 }
 
+/* A claim that bounds a number ("below 10%"): good when model <= bound (upper) or >= bound
+   (!upper); rel_err is (model - bound) / bound. */
+static EX_MAYBE_UNUSED void ex_claim_bound(ex_claims *c, const char *name, double model, double bound, int upper, const char *unit, int determined, const char *source) {
+    double rel = bound != 0 ? (model - bound) / bound : model;
+    int good = upper ? model <= bound : model >= bound;
+    if (good) c->ok++; else if (determined) c->failed++; else c->gaps++;
+    if (c->mode == EX_CHECK) printf("%s\t%s\t%.6g\t%s%.6g\t%s\t%+.4f\tbound%s\t%s\n", good ? "ok" : determined ? "FAIL" : "gap", name, model, upper ? "<=" : ">=", bound, unit, rel, determined ? "" : " (assumption)", source);
+    else printf("%s\t%.6g\t%s%.6g\t%s\t%+.4f\t%s\n", name, model, upper ? "<=" : ">=", bound, unit, rel, source);
+}
+
 /* End of a paper program: in --check mode the exit status says whether every determined claim held. */
 static EX_MAYBE_UNUSED int ex_claims_done(const ex_claims *c) {
     if (c->mode == EX_CHECK) fprintf(stderr, "claims: %d ok, %d failed, %d known gaps\n", c->ok, c->failed, c->gaps);

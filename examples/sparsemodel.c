@@ -25,7 +25,8 @@ static void usage(FILE *f) {
             "       sparsemodel --help | --version\n"
             "\n"
             "eval     evaluate the mapping of SPEC.ini on its architecture and print per-level\n"
-            "         reads, fills, updates, cycles and energy (default format: text)\n"
+            "         reads, fills, updates, cycles and energy (default format: text); a spec\n"
+            "         with an [array] section prints the array's folds, latencies and efficiency\n"
             "components  print every component's per-action energies, leakage and area and\n"
             "         where each came from (the spec or the built-in library)\n"
             "map      search the mappings of SPEC.ini (its [mapping] is ignored) and write the best\n"
@@ -248,6 +249,15 @@ static int cmd_eval(int argc, char **argv) {
     }
     if (sm_spec_load_file(c.spec_path, c.sets, c.nsets, &spec, &err) != SM_OK) { fprintf(stderr, "%s\n", err.text); free(c.sets); return 1; }
     free(c.sets);
+    if (spec->array.kind) {   /* an [array] spec: the fold model of a GEMM array */
+        sm_array_stats as;
+        if (sm_array_eval(spec, &as, &err) != SM_OK) { fprintf(stderr, "%s\n", err.text); sm_spec_free(spec); return 1; }
+        if (!strcmp(c.format, "tsv")) sm_array_report_tsv(stdout, spec, &as);
+        else if (!strcmp(c.format, "json")) sm_array_report_json(stdout, spec, &as);
+        else sm_array_report_text(stdout, spec, &as);
+        sm_spec_free(spec);
+        return 0;
+    }
     if (sm_eval(spec, &st, &err) != SM_OK) { fprintf(stderr, "%s\n", err.text); sm_spec_free(spec); return 1; }
     if (!strcmp(c.format, "tsv")) sm_report_tsv(stdout, spec, &st);
     else if (!strcmp(c.format, "json")) sm_report_json(stdout, spec, &st);

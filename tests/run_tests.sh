@@ -75,6 +75,8 @@ td=$($CLI eval specs/tensordash_sqznet_fire2e1_aw.ini --format tsv | awk -F'\t' 
 tc=$($CLI eval specs/tensorcore_sqznet_fire2e1_aw.ini --format tsv | awk -F'\t' '$1=="-" && $3=="cycles"{print $4}')
 [ -n "$td" ] && [ -n "$tc" ] && [ "$td" -lt "$tc" ] && ok || bad "tensordash cycles ($td) below the baseline's ($tc)"
 $CLI eval specs/tensordash_sqznet_fire2e1_aw.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if [c["name"] for c in d["components"]]==["cores","transposers","schedulers","amux","staging"] else 1)' && ok || bad "json components"
+$CLI eval specs/sigma_gemm05_mk80_kn30.ini --format tsv | grep -q $'^array\t-\tcycles\t397062$' && ok || bad "array spec: SIGMA on 1024-16-500000"
+$CLI eval specs/sigma_gemm05_mk80_kn30.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["dataflow"]=="b_sta" and d["folds"]==342 else 1)' && ok || bad "array json output"
 
 # mapper and sweeps (CLI): the written mapping re-evaluates to the numbers reported; results do not
 # depend on the thread count; shards run with GNU parallel merge into the unsharded result
