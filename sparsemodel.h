@@ -794,6 +794,171 @@ SMDEF int sm_net_kind_parse(const char *s);
    kind or node in C (library-filled costs are re-estimated, given ones kept). */
 SMDEF sm_result sm_spec_resolve_energy(sm_spec *spec, sm_error *err);
 
+/*=== [@params] PARAMETER FILES: INI SECTIONS OF THE MECHANISM MODELS ===========================*/
+/* The mechanism models below (two-phase operator, multi-precision MAC arrays, lock-step rows,
+   ...) take plain desc structs. A parameter file fills them from INI: any sections, `include` and
+   --set overrides as in specs, every value with its file:line. A mechanism reads its section
+   through a key table (sm_param_key); sm_params_check then reports the first key of a section
+   that no table read as "file:line: error: [section] unknown key 'x'". Loading allocates
+   (sm_params_free); reading does not. */
+typedef struct sm_params sm_params;   /* opaque */
+typedef enum sm_param_type { SM_PARAM_DOUBLE = 0, SM_PARAM_LONG, SM_PARAM_INT } sm_param_type;
+/* One key of a desc struct: the field at `offset` (a double, long or int), its accepted range
+   [lo, hi] (hi < lo: no upper bound), unit and meaning (for documentation). */
+typedef struct sm_param_key {
+    const char *key;
+    size_t offset;
+    sm_param_type type;
+    double lo, hi;
+    const char *unit, *doc;
+} sm_param_key;
+
+SMDEF sm_result sm_params_load_file(const char *path, const char *const *sets, int nsets, sm_params **out, sm_error *err);
+SMDEF sm_result sm_params_load_string(const char *text, const char *name, const char *const *sets, int nsets,
+                                      sm_params **out, sm_error *err);
+SMDEF void sm_params_free(sm_params *p);
+/* Sections whose name starts with prefix ("" = all), in file order: how many, and the i-th name. */
+SMDEF int sm_params_count(const sm_params *p, const char *prefix);
+SMDEF const char *sm_params_section(const sm_params *p, const char *prefix, int i);
+/* The text of section.key, or NULL when absent; marks the key read; where (may be NULL) gets its file:line. */
+SMDEF const char *sm_params_get(sm_params *p, const char *section, const char *key, sm_loc *where);
+/* A number in [lo, hi] (hi < lo: no upper bound); absent: dflt. */
+SMDEF sm_result sm_params_num(sm_params *p, const char *section, const char *key, double lo, double hi, double dflt,
+                              double *out, sm_error *err);
+/* Fill the fields of desc named by keys from section (absent keys keep their value). */
+SMDEF sm_result sm_params_read(sm_params *p, const char *section, const sm_param_key *keys, int nkeys, void *desc, sm_error *err);
+/* The first key of section (NULL: of any section) that was never read is an "unknown key" error. */
+SMDEF sm_result sm_params_check(const sm_params *p, const char *section, sm_error *err);
+
+/*=== [@twophase] SPECULATIVE TWO-PHASE OPERATOR (PREDICT, THEN EXECUTE ON THE MASK) ============*/
+/* A linear operator Y[n,p] = W[n,d] X[d,p] (n outputs, d the reduction, p positions: pixels or
+   batch) run in two phases:
+   - predictor: X is projected to k dims by a ternary random matrix (entries sqrt(3/k) x {+1, 0,
+     -1}, non-zero with probability proj_density: additions only), multiplied by a learned
+     low-precision W~[n,k], and compared with a threshold (or top-k): a mask of kept outputs;
+   - executor: the accurate product only where the mask keeps an output (output skipping), only
+     over non-zero inputs (input skipping), or both.
+   k defaults to the Johnson-Lindenstrauss dimension for n points at distortion eps. The two
+   phases run on separate units, pipelined over a chain of steps (layers, gates, batches): the
+   predictor works on step i+1 while the executor runs step i, and the first prediction cannot be
+   hidden (sm_twophase_pipeline). Per-phase time and energy come from the phase's work and the
+   units it runs on (sm_mac_array, sm_bound). */
+typedef enum sm_skip_mode { SM_SKIP_NONE = 0, SM_SKIP_OUTPUT = 1, SM_SKIP_INPUT = 2, SM_SKIP_BOTH = 3 } sm_skip_mode;
+
+/* Defaults: k 0 -> sm_jl_dim(n, eps) capped at d; eps 0 -> 0.5; proj_density 0 -> 1/3; keep 0 -> 1;
+   input_density 0 -> 1; pred_bits 0 -> 4; exec_bits 0 -> 16; proj_bits 0 -> 2. row_skip: a skipped
+   output skips its whole row of W (one weight row per output, as in a GEMV), so the executor's
+   weight traffic scales with keep; otherwise weights are fetched whole (a conv filter serves many
+   positions). */
+typedef struct sm_twophase {
+    double n, d, p;
+    double k, eps, proj_density;
+    double keep, input_density;
+    int skip;                      /* sm_skip_mode bits */
+    int pred_bits, exec_bits, proj_bits;
+    int row_skip;
+} sm_twophase;
+
+/* The work of each phase, in operations and bits (totals over the p positions). */
+typedef struct sm_twophase_work {
+    double k;                      /* the reduced dimension used */
+    double dense_macs;             /* n d p: the operator without a predictor */
+    double pred_adds;              /* projection: proj_density x k d p additions */
+    double pred_macs;              /* n k p at pred_bits */
+    double pred_compares;          /* n p (threshold) */
+    double pred_weight_bits;       /* n k pred_bits (W~) */
+    double proj_bits;              /* k d proj_bits (the ternary matrix) */
+    double mask_bits;              /* n p (one bit per output) */
+    double exec_fraction;          /* executed / dense MACs: keep (output skip) x input_density (input skip) */
+    double exec_macs;              /* dense_macs x exec_fraction */
+    double exec_weight_bits;       /* n d exec_bits, x keep with row_skip and output skipping */
+} sm_twophase_work;
+
+/* k = floor(4 ln n / (eps^2/2 - eps^3/3)) (natural log; Johnson-Lindenstrauss); 0 if n < 2 or eps
+   is not in (0, 1). */
+SMDEF long sm_jl_dim(double n, double eps);
+SMDEF void sm_twophase_work_of(const sm_twophase *op, sm_twophase_work *w);
+/* A chain of n steps: pred[i], exec[i] the time of each phase on step i. Pipelined:
+   pred[0] + sum_i max(exec[i], pred[i+1]) (pred[n] = 0); otherwise sum_i pred[i] + exec[i].
+   exposed (may be NULL) gets the predictor time not hidden behind the executor. */
+SMDEF double sm_twophase_pipeline(const double *pred, const double *exec, int n, int pipelined, double *exposed);
+/* Time of work on resources that run in parallel: max over i of demand[i] / rate[i] (a rate <= 0
+   is unlimited). which (may be NULL) gets the index of the binding resource (-1: none). */
+SMDEF double sm_bound(int n, const double *demand, const double *rate, int *which);
+/* Read an operator's shape-independent keys from a parameter-file section: eps, k, proj_density,
+   pred_bits, exec_bits, proj_bits (n, d, p, keep, input_density, skip come from the workload). */
+SMDEF sm_result sm_twophase_load(sm_params *p, const char *section, sm_twophase *op, sm_error *err);
+
+/*=== [@precision] MULTI-PRECISION MAC ARRAYS ===================================================*/
+/* A MAC array of `units` multipliers `bits` wide. At a narrower width b (>= min_bits) it runs:
+   - SM_PREC_FIXED:     1 MAC per unit per cycle (separate fixed-width units: an INT4 array is an
+                        array with bits = 4);
+   - SM_PREC_LINEAR:    bits/b MACs per unit per cycle (bit-serial / SIMD-split datapaths);
+   - SM_PREC_QUADRATIC: (bits/b)^2 MACs per unit per cycle (a bits-wide multiplier built of b-bit
+                        multipliers, each usable alone: FX16 from INT2 gives 64 INT2 MACs).
+   Energy: the datapath switches the same per cycle, so a b-bit MAC costs mac_pj divided by the same
+   factor (FIXED: mac_pj at any width). Rows may be configured to different widths (sm_mac_rows_split).
+   Defaults: units 0 -> 1; bits 0 -> 16; min_bits 0 -> bits. */
+typedef enum sm_prec_rule { SM_PREC_FIXED = 0, SM_PREC_LINEAR, SM_PREC_QUADRATIC } sm_prec_rule;
+typedef struct sm_mac_array {
+    long units;
+    int bits, min_bits;
+    sm_prec_rule rule;
+    double mac_pj;                 /* pJ per MAC at the native width */
+} sm_mac_array;
+/* MACs of width b one unit does per cycle (0 if b is narrower than min_bits or wider than bits). */
+SMDEF double sm_mac_factor(const sm_mac_array *a, int b);
+SMDEF double sm_mac_rate(const sm_mac_array *a, int b);   /* MACs per cycle, all units */
+SMDEF double sm_mac_pj(const sm_mac_array *a, int b);     /* pJ per b-bit MAC */
+/* An array of `rows` equal rows runs two concurrent jobs, w1 MACs at width b1 and w2 at b2, with
+   each row set to one width: the split (rows for job 1 in *rows1) that finishes both soonest, and
+   its cycles (ceil of each job's MACs over its rows' rate). Both jobs need >= 1 row when non-zero. */
+SMDEF double sm_mac_rows_split(const sm_mac_array *a, long rows, double w1, int b1, double w2, int b2, long *rows1);
+/* Keys units, bits, min_bits, rule (fixed | linear | quadratic), mac_pj of a section. */
+SMDEF sm_result sm_mac_array_load(sm_params *p, const char *section, sm_mac_array *a, sm_error *err);
+
+/*=== [@lockstep] LOCK-STEP ROWS: LOAD IMBALANCE OF DATA-DEPENDENT SKIPPING =====================*/
+/* A PE array whose rows advance in lock step: each step every row takes one unit of work (e.g. an
+   output channel's tile of `items` outputs) and the step ends when the slowest row ends; a row ends
+   when the slowest of its `lanes` PEs ends (each lane holds a share of the reduction). Skipping is
+   data-dependent and statistical:
+   - output skipping: each item is kept with probability keep (i.i.d.); a skipped item still costs
+     skipped_cost of a kept one (0: skipped for free; early-termination predictors pay a part);
+   - input skipping: each MAC of a lane is effectual with probability input_density (i.i.d.), so a
+     lane with n kept items works Binomial(n x lane_work, input_density) cycles.
+   `units` units (one reorder window, e.g. the output channels of one output row) are issued to the
+   rows `rows` at a time: in index order (buckets 0: unbalanced), or reordered by the count of kept
+   items into `buckets` equal intervals of [0, items], largest first, so that rows in a step have
+   similar work (a reorder unit; buckets > items puts equal counts together: a full sort). A step
+   lasts at least min_step cycles (operand loading it cannot hide).
+   The unbalanced expectation is exact (the CDF of the maximum over rows and lanes); reordered
+   windows use a seeded Monte-Carlo over `trials` windows with exact per-row distributions.
+   Defaults: rows, lanes, items 0 -> 1; keep, input_density 0 -> 1; units 0 -> rows; trials 0 -> 400;
+   seed 0 -> 1. lane_work (MACs per kept item per lane when dense) must be > 0. */
+typedef struct sm_lockstep {
+    long rows, lanes, items;
+    double keep, skipped_cost;
+    double lane_work, input_density;
+    long units, buckets;
+    double min_step;
+    long trials;
+    unsigned long seed;
+} sm_lockstep;
+typedef struct sm_lockstep_result {
+    double steps;                  /* ceil(units / rows) */
+    double cycles;                 /* expected cycles of the window */
+    double dense_cycles;           /* the same without skipping: steps x max(items x lane_work, min_step) */
+    double effectual;              /* expected MACs done in the window (all rows and lanes) */
+    double utilization;            /* effectual / (rows x lanes x cycles) */
+    double balanced_bound;         /* cycles if the work were spread perfectly: effectual / (rows x lanes) */
+    int exact;                     /* 1: closed form; 0: Monte-Carlo */
+} sm_lockstep_result;
+/* Allocates scratch (returns SM_ERR_LIMIT when out of memory); SM_ERR_VALUE for a bad desc. */
+SMDEF sm_result sm_lockstep_eval(const sm_lockstep *d, sm_lockstep_result *out, sm_error *err);
+/* Keys rows, lanes, buckets, skipped_cost, min_step, trials, seed of a section (items, keep,
+   lane_work, input_density, units come from the workload). */
+SMDEF sm_result sm_lockstep_load(sm_params *p, const char *section, sm_lockstep *d, sm_error *err);
+
 /*=== [@eval] VALIDATION, TIMING, ENERGY ========================================================*/
 /* The three actions on a storage level and the three ways an access can end, in the order of
    every [action][class] array. Algorithmic = actual + gated + skipped + removed by compression
@@ -2334,19 +2499,16 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
     return sm_spec_resolve_energy(s, err);
 }
 
-static sm_result sm__load(sm__source *src, const char *const *sets, int nsets, sm_spec **out, sm_error *err) {
-    sm__store st;
-    sm_spec *s;
+/* Parse a source into a store (st is initialized here; free it with sm__store_free) and apply
+   the --set overrides "section.key=value" after the files. */
+static sm_result sm__collect(sm__source *src, const char *const *sets, int nsets, sm__store *st, sm_error *err) {
     sm_result r;
     int i;
-    sm_error local;
-    if (!err) err = &local;
-    memset(&st, 0, sizeof st);
-    st.err = err;
-    stbds_sh_new_strdup(st.index);   /* the map owns copies of its keys (they are built in stack buffers) */
-    src->st = &st;
-    *out = NULL;
-    stbds_arrput(st.open_files, sm__strdup(src->file));
+    memset(st, 0, sizeof *st);
+    stbds_sh_new_strdup(st->index);   /* the map keeps its own copy of every "section\x1fkey" */
+    st->err = err;
+    src->st = st;
+    stbds_arrput(st->open_files, sm__strdup(src->file));
     r = sm__parse_source(src);
     for (i = 0; r == SM_OK && i < nsets; i++) {   /* --set section.key=value */
         const char *eq = strchr(sets[i], '='), *dot;
@@ -2361,9 +2523,20 @@ static sm_result sm__load(sm__source *src, const char *const *sets, int nsets, s
         memcpy(sec, sets[i], (size_t)(dot - sets[i])); sec[dot - sets[i]] = 0;
         sm__section_name(sec, sec, sizeof sec);
         memcpy(key, dot + 1, (size_t)(eq - dot - 1)); key[eq - dot - 1] = 0;
-        sm__store_section(&st, sec, &loc);
-        sm__store_put(&st, sec, key, eq + 1, &loc);
+        sm__store_section(st, sec, &loc);
+        sm__store_put(st, sec, key, eq + 1, &loc);
     }
+    return r;
+}
+
+static sm_result sm__load(sm__source *src, const char *const *sets, int nsets, sm_spec **out, sm_error *err) {
+    sm__store st;
+    sm_spec *s;
+    sm_result r;
+    sm_error local;
+    if (!err) err = &local;
+    *out = NULL;
+    r = sm__collect(src, sets, nsets, &st, err);
     if (r == SM_OK) {
         s = (sm_spec *)calloc(1, sizeof *s);
         if (!s) r = sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory");
@@ -4627,6 +4800,432 @@ SMAPI sm_result sm_array_eval(const sm_spec *s, sm_array_stats *o, sm_error *err
     memset(o, 0, sizeof *o);
     if ((r = sm_gemm_of_spec(s, &g, err)) != SM_OK) return r;
     return sm_array_eval_gemm(s, &g, o, err);
+}
+
+/*=== [@params.impl] PARAMETER FILES ============================================================*/
+struct sm_params {
+    sm__store st;
+    char *read;                    /* one flag per key: read by a loader */
+};
+
+static const sm__kv *sm__params_find(sm_params *p, const char *section, const char *key, ptrdiff_t *at) {
+    char sec[256], buf[512];
+    ptrdiff_t i;
+    sm__section_name(section, sec, sizeof sec);
+    snprintf(buf, sizeof buf, "%s\x1f%s", sec, key);
+    i = stbds_shgeti(p->st.index, buf);
+    if (i < 0) return NULL;
+    if (at) *at = p->st.index[i].value;
+    return &p->st.kvs[p->st.index[i].value];
+}
+
+static sm_result sm__params_finish(sm__source *src, const char *const *sets, int nsets, sm_params **out, sm_error *err) {
+    sm_params *p = (sm_params *)calloc(1, sizeof *p);
+    sm_result r;
+    *out = NULL;
+    if (!p) return sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory");
+    r = sm__collect(src, sets, nsets, &p->st, err);
+    if (r == SM_OK && stbds_arrlen(p->st.kvs) > 0 && !(p->read = (char *)calloc((size_t)stbds_arrlen(p->st.kvs), 1)))
+        r = sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory");
+    p->st.err = NULL;
+    if (r != SM_OK) { sm_params_free(p); return r; }
+    *out = p;
+    return SM_OK;
+}
+
+SMAPI sm_result sm_params_load_file(const char *path, const char *const *sets, int nsets, sm_params **out, sm_error *err) {
+    sm__source src;
+    sm_result r;
+    char *dir, *slash;
+    sm_loc loc;
+    memset(&src, 0, sizeof src);
+    sm__loc_set(&loc, path, 0);
+    *out = NULL;
+    if (strlen(path) >= SM_PATH_LEN) return sm__fail(err, SM_ERR_IO, NULL, "path too long");
+    if (!(src.f = fopen(path, "r"))) return sm__fail(err, SM_ERR_IO, &loc, "cannot open parameter file: %s", strerror(errno));
+    dir = sm__strdup(path);
+    slash = dir ? strrchr(dir, '/') : NULL;
+    if (slash) *slash = 0; else if (dir) dir[0] = 0;
+    src.file = path;
+    src.dir = dir ? dir : "";
+    r = sm__params_finish(&src, sets, nsets, out, err);
+    fclose(src.f);
+    free(dir);
+    return r;
+}
+
+SMAPI sm_result sm_params_load_string(const char *text, const char *name, const char *const *sets, int nsets,
+                                      sm_params **out, sm_error *err) {
+    sm__source src;
+    memset(&src, 0, sizeof src);
+    src.text = text;
+    src.file = name ? name : "<string>";
+    src.dir = "";
+    return sm__params_finish(&src, sets, nsets, out, err);
+}
+
+SMAPI void sm_params_free(sm_params *p) {
+    if (!p) return;
+    sm__store_free(&p->st);
+    free(p->read);
+    free(p);
+}
+
+SMAPI int sm_params_count(const sm_params *p, const char *prefix) {
+    ptrdiff_t i;
+    int n = 0;
+    size_t k = strlen(prefix);
+    for (i = 0; i < stbds_arrlen(p->st.sections); i++) n += !strncmp(p->st.sections[i].name, prefix, k);
+    return n;
+}
+
+SMAPI const char *sm_params_section(const sm_params *p, const char *prefix, int at) {
+    ptrdiff_t i;
+    int n = 0;
+    size_t k = strlen(prefix);
+    for (i = 0; i < stbds_arrlen(p->st.sections); i++)
+        if (!strncmp(p->st.sections[i].name, prefix, k) && n++ == at) return p->st.sections[i].name;
+    return NULL;
+}
+
+SMAPI const char *sm_params_get(sm_params *p, const char *section, const char *key, sm_loc *where) {
+    ptrdiff_t at;
+    const sm__kv *kv = sm__params_find(p, section, key, &at);
+    if (!kv) return NULL;
+    p->read[at] = 1;
+    if (where) *where = kv->loc;
+    return kv->value;
+}
+
+static sm_result sm__params_number(const sm__kv *kv, double lo, double hi, int whole, double *out, sm_error *err) {
+    sm_result r = sm__num(kv, lo, out, err);
+    if (r != SM_OK) return r;
+    if (hi >= lo && *out > hi) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: %s must be at most %g", kv->section, kv->key, kv->value, hi);
+    if (whole && *out != floor(*out)) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is not a whole number", kv->section, kv->key, kv->value);
+    if (whole && fabs(*out) > 2147483647.0) return sm__fail(err, SM_ERR_OVERFLOW, &kv->loc, "[%s] %s: %s exceeds 2^31-1", kv->section, kv->key, kv->value);
+    return SM_OK;
+}
+
+SMAPI sm_result sm_params_num(sm_params *p, const char *section, const char *key, double lo, double hi, double dflt,
+                              double *out, sm_error *err) {
+    ptrdiff_t at;
+    const sm__kv *kv = sm__params_find(p, section, key, &at);
+    if (!kv) { *out = dflt; return SM_OK; }
+    p->read[at] = 1;
+    return sm__params_number(kv, lo, hi, 0, out, err);
+}
+
+SMAPI sm_result sm_params_read(sm_params *p, const char *section, const sm_param_key *keys, int nkeys, void *desc, sm_error *err) {
+    int i;
+    for (i = 0; i < nkeys; i++) {
+        ptrdiff_t at;
+        const sm__kv *kv = sm__params_find(p, section, keys[i].key, &at);
+        char *field = (char *)desc + keys[i].offset;
+        double v;
+        sm_result r;
+        if (!kv) continue;
+        p->read[at] = 1;
+        if ((r = sm__params_number(kv, keys[i].lo, keys[i].hi, keys[i].type != SM_PARAM_DOUBLE, &v, err)) != SM_OK) return r;
+        if (keys[i].type == SM_PARAM_DOUBLE) memcpy(field, &v, sizeof v);
+        else if (keys[i].type == SM_PARAM_LONG) { long l = (long)v; memcpy(field, &l, sizeof l); }
+        else { int n = (int)v; memcpy(field, &n, sizeof n); }
+    }
+    return SM_OK;
+}
+
+SMAPI sm_result sm_params_check(const sm_params *p, const char *section, sm_error *err) {
+    ptrdiff_t i;
+    char sec[256];
+    if (section) sm__section_name(section, sec, sizeof sec);
+    for (i = 0; i < stbds_arrlen(p->st.kvs); i++)
+        if (!p->read[i] && (!section || !strcmp(p->st.kvs[i].section, sec))) return sm__unknown(&p->st.kvs[i], err);
+    return SM_OK;
+}
+
+/*=== [@twophase.impl] SPECULATIVE TWO-PHASE OPERATOR ===========================================*/
+SMAPI long sm_jl_dim(double n, double eps) {
+    double den;
+    if (!(n >= 2) || !(eps > 0 && eps < 1)) return 0;
+    den = eps * eps / 2 - eps * eps * eps / 3;
+    return (long)floor(4 * log(n) / den + 1e-9);
+}
+
+SMAPI void sm_twophase_work_of(const sm_twophase *op, sm_twophase_work *w) {
+    double n = op->n, d = op->d, p = op->p > 0 ? op->p : 1;
+    double eps = op->eps > 0 ? op->eps : 0.5;
+    double k = op->k > 0 ? op->k : (double)sm_jl_dim(n, eps);
+    double pd = op->proj_density > 0 ? op->proj_density : 1.0 / 3;
+    double keep = op->keep > 0 ? op->keep : 1, in = op->input_density > 0 ? op->input_density : 1;
+    int pb = op->pred_bits > 0 ? op->pred_bits : 4, eb = op->exec_bits > 0 ? op->exec_bits : 16, jb = op->proj_bits > 0 ? op->proj_bits : 2;
+    memset(w, 0, sizeof *w);
+    if (k > d) k = d;
+    w->k = k;
+    w->dense_macs = n * d * p;
+    w->pred_adds = pd * k * d * p;
+    w->pred_macs = n * k * p;
+    w->pred_compares = n * p;
+    w->pred_weight_bits = n * k * pb;
+    w->proj_bits = k * d * jb;
+    w->mask_bits = n * p;
+    w->exec_fraction = (op->skip & SM_SKIP_OUTPUT ? keep : 1) * (op->skip & SM_SKIP_INPUT ? in : 1);
+    w->exec_macs = w->dense_macs * w->exec_fraction;
+    w->exec_weight_bits = n * d * eb * (op->row_skip && (op->skip & SM_SKIP_OUTPUT) ? keep : 1);
+}
+
+SMAPI double sm_twophase_pipeline(const double *pred, const double *exec, int n, int pipelined, double *exposed) {
+    double t = 0, ex = 0;
+    int i;
+    if (n > 0 && !pipelined)
+        for (i = 0; i < n; i++) { t += pred[i] + exec[i]; ex += pred[i]; }
+    else if (n > 0) {
+        t = ex = pred[0];
+        for (i = 0; i < n; i++) {
+            double next = i + 1 < n ? pred[i + 1] : 0;
+            t += fmax(exec[i], next);
+            if (next > exec[i]) ex += next - exec[i];
+        }
+    }
+    if (exposed) *exposed = ex;
+    return t;
+}
+
+SMAPI double sm_bound(int n, const double *demand, const double *rate, int *which) {
+    double t = 0;
+    int i, w = -1;
+    for (i = 0; i < n; i++)
+        if (rate[i] > 0 && demand[i] > 0 && demand[i] / rate[i] > t) { t = demand[i] / rate[i]; w = i; }
+    if (which) *which = w;
+    return t;
+}
+
+SMAPI sm_result sm_twophase_load(sm_params *p, const char *section, sm_twophase *op, sm_error *err) {
+    static const sm_param_key keys[] = {
+        { "eps", offsetof(sm_twophase, eps), SM_PARAM_DOUBLE, 1e-9, 0.999999, "-", "Johnson-Lindenstrauss distortion for k (default 0.5)" },
+        { "k", offsetof(sm_twophase, k), SM_PARAM_DOUBLE, 0, -1, "dims", "reduced dimension (0: from eps)" },
+        { "proj_density", offsetof(sm_twophase, proj_density), SM_PARAM_DOUBLE, 1e-9, 1, "-", "non-zero fraction of the ternary projection (default 1/3)" },
+        { "pred_bits", offsetof(sm_twophase, pred_bits), SM_PARAM_INT, 1, 64, "bits", "predictor precision (default 4)" },
+        { "exec_bits", offsetof(sm_twophase, exec_bits), SM_PARAM_INT, 1, 64, "bits", "executor precision (default 16)" },
+        { "proj_bits", offsetof(sm_twophase, proj_bits), SM_PARAM_INT, 1, 64, "bits", "bits per projection entry (default 2)" } };
+    return sm_params_read(p, section, keys, (int)(sizeof keys / sizeof keys[0]), op, err);
+}
+
+/*=== [@precision.impl] MULTI-PRECISION MAC ARRAYS ==============================================*/
+SMAPI double sm_mac_factor(const sm_mac_array *a, int b) {
+    int bits = a->bits > 0 ? a->bits : 16, minb = a->min_bits > 0 ? a->min_bits : bits;
+    double f = (double)bits / (b > 0 ? b : 1);
+    if (b <= 0 || b > bits || b < minb) return 0;
+    return a->rule == SM_PREC_QUADRATIC ? f * f : a->rule == SM_PREC_LINEAR ? f : 1;
+}
+
+SMAPI double sm_mac_rate(const sm_mac_array *a, int b) { return (double)(a->units > 0 ? a->units : 1) * sm_mac_factor(a, b); }
+
+SMAPI double sm_mac_pj(const sm_mac_array *a, int b) {
+    double f = sm_mac_factor(a, b);
+    return f > 0 ? a->mac_pj / f : 0;
+}
+
+SMAPI double sm_mac_rows_split(const sm_mac_array *a, long rows, double w1, int b1, double w2, int b2, long *rows1) {
+    double per = (double)(a->units > 0 ? a->units : 1) / (double)(rows > 0 ? rows : 1);
+    double r1 = per * sm_mac_factor(a, b1), r2 = per * sm_mac_factor(a, b2), best = -1;
+    long r, lo = w1 > 0 ? 1 : 0, hi = w2 > 0 ? rows - 1 : rows, pick = lo;
+    if (rows < 1) rows = 1;
+    for (r = lo; r <= hi; r++) {
+        double t1 = w1 > 0 ? (r1 > 0 ? ceil(w1 / (r * r1) - 1e-9) : HUGE_VAL) : 0;
+        double t2 = w2 > 0 ? (r2 > 0 ? ceil(w2 / ((rows - r) * r2) - 1e-9) : HUGE_VAL) : 0;
+        double t = fmax(t1, t2);
+        if (best < 0 || t < best) { best = t; pick = r; }
+    }
+    if (rows1) *rows1 = pick;
+    return best < 0 ? 0 : best;
+}
+
+SMAPI sm_result sm_mac_array_load(sm_params *p, const char *section, sm_mac_array *a, sm_error *err) {
+    static const sm_param_key keys[] = {
+        { "units", offsetof(sm_mac_array, units), SM_PARAM_LONG, 1, -1, "MACs", "multipliers of the native width" },
+        { "bits", offsetof(sm_mac_array, bits), SM_PARAM_INT, 1, 64, "bits", "native width (default 16)" },
+        { "min_bits", offsetof(sm_mac_array, min_bits), SM_PARAM_INT, 1, 64, "bits", "narrowest width (default bits)" },
+        { "mac_pj", offsetof(sm_mac_array, mac_pj), SM_PARAM_DOUBLE, 0, -1, "pJ", "energy per native-width MAC" } };
+    sm_loc loc;
+    const char *rule = sm_params_get(p, section, "rule", &loc);
+    sm_result r = sm_params_read(p, section, keys, (int)(sizeof keys / sizeof keys[0]), a, err);
+    if (r != SM_OK || !rule) return r;
+    if (!strcmp(rule, "fixed")) a->rule = SM_PREC_FIXED;
+    else if (!strcmp(rule, "linear")) a->rule = SM_PREC_LINEAR;
+    else if (!strcmp(rule, "quadratic")) a->rule = SM_PREC_QUADRATIC;
+    else return sm__fail(err, SM_ERR_VALUE, &loc, "[%s] rule: '%s' is not fixed, linear or quadratic", section, rule);
+    return SM_OK;
+}
+
+/*=== [@lockstep.impl] LOCK-STEP ROWS ===========================================================*/
+/* A small deterministic generator (splitmix64), local to each evaluation. */
+static double sm__rand01(unsigned long long *s) {
+    unsigned long long z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* The binomial pmf of Bin(N, q) (N whole) over [lo, lo + n), where it exceeds 1e-15 of its mode,
+   renormalized, in buf[0 .. n) (buf has room for N + 1 values). */
+static void sm__binom_range(double N, double q, double *buf, long *lo, long *n) {
+    long m, a, b, i;
+    double pm, sum = 0;
+    if (N <= 0 || q >= 1 || q <= 0) { *lo = q <= 0 ? 0 : (long)N; *n = 1; buf[0] = 1; return; }
+    m = (long)floor((N + 1) * q);
+    if (m > (long)N) m = (long)N;
+    pm = exp(sm__lchoose(N, (double)m) + m * log(q) + (N - m) * log1p(-q));
+    buf[m] = pm;
+    for (b = m; b < (long)N; b++) {
+        double nx = buf[b] * (N - b) / (b + 1) * q / (1 - q);
+        if (nx < 1e-15 * pm) break;
+        buf[b + 1] = nx;
+    }
+    for (a = m; a > 0; a--) {
+        double nx = buf[a] * a / (N - a + 1) * (1 - q) / q;
+        if (nx < 1e-15 * pm) break;
+        buf[a - 1] = nx;
+    }
+    for (i = a; i <= b; i++) sum += buf[i];
+    for (i = a; i <= b; i++) buf[i - a] = buf[i] / sum;
+    *lo = a;
+    *n = b - a + 1;
+}
+
+/* The distribution of one row's time given n kept items: support values and cumulative
+   probabilities (sorted by value). */
+typedef struct sm__rowd { long start, count; } sm__rowd;
+typedef struct sm__pt { double v, p; } sm__pt;
+static int sm__pt_cmp(const void *a, const void *b) {
+    double x = ((const sm__pt *)a)->v, y = ((const sm__pt *)b)->v;
+    return x < y ? -1 : x > y;
+}
+
+SMAPI sm_result sm_lockstep_eval(const sm_lockstep *d, sm_lockstep_result *o, sm_error *err) {
+    long rows = d->rows > 0 ? d->rows : 1, lanes = d->lanes > 0 ? d->lanes : 1, items = d->items > 0 ? d->items : 1;
+    long units = d->units > 0 ? d->units : rows, trials = d->trials > 0 ? d->trials : 400, groups, last, n, i, j;
+    double keep = d->keep > 0 ? d->keep : 1, rin = d->input_density > 0 ? d->input_density : 1, c = d->skipped_cost;
+    double L = d->lane_work, a = d->min_step, maxN, *pn = NULL, *buf = NULL, *vals = NULL, *cdf = NULL;
+    sm__rowd *rd = NULL;
+    sm__pt *pts = NULL;
+    long total = 0, lo, cnt;
+    sm_result r = SM_OK;
+    memset(o, 0, sizeof *o);
+    if (!(L > 0) || keep > 1 || rin > 1 || c < 0 || c > 1 || a < 0 || d->buckets < 0 || items > 100000000L)
+        return sm__fail(err, SM_ERR_VALUE, NULL, "lockstep: lane_work must be > 0, keep and input_density in (0, 1], skipped_cost in [0, 1], min_step and buckets >= 0");
+    if (rin < 1) L = ceil(L - 1e-9);     /* MAC opportunities of one lane per item: a whole number */
+    groups = (units + rows - 1) / rows;
+    last = units - (groups - 1) * rows;
+    o->steps = (double)groups;
+    o->dense_cycles = groups * fmax(items * L, a);
+    o->effectual = (double)units * lanes * items * keep * L * rin;
+    o->balanced_bound = o->effectual / ((double)rows * lanes);
+    maxN = items * L;
+    pn = (double *)malloc(sizeof *pn * (size_t)(items + 1));
+    rd = (sm__rowd *)malloc(sizeof *rd * (size_t)(items + 1));
+    buf = (double *)malloc(sizeof *buf * (size_t)(fmax(maxN, (double)items) + 2));
+    if (!pn || !rd || !buf) { r = sm__fail(err, SM_ERR_LIMIT, NULL, "lockstep: out of memory"); goto done; }
+    /* kept items per unit: Bin(items, keep) */
+    sm__binom_range((double)items, keep, buf, &lo, &cnt);
+    for (n = 0; n <= items; n++) pn[n] = n >= lo && n < lo + cnt ? buf[n - lo] : 0;
+    /* per n: the support of the row time (max over lanes), sized first */
+    for (n = 0; n <= items; n++) {
+        rd[n].start = total;
+        if (pn[n] <= 0) { rd[n].count = 0; continue; }
+        if (rin < 1) { sm__binom_range(n * L, rin, buf, &lo, &cnt); rd[n].count = cnt; }
+        else rd[n].count = 1;
+        total += rd[n].count;
+    }
+    vals = (double *)malloc(sizeof *vals * (size_t)(total + 1));
+    cdf = (double *)malloc(sizeof *cdf * (size_t)(total + 1));
+    pts = (sm__pt *)malloc(sizeof *pts * (size_t)(total + 1));
+    if (!vals || !cdf || !pts) { r = sm__fail(err, SM_ERR_LIMIT, NULL, "lockstep: out of memory"); goto done; }
+    for (n = 0; n <= items; n++) {
+        double shift = (items - n) * c * L * rin, g = 0, hprev = 0;
+        if (!rd[n].count) continue;
+        if (rin < 1) sm__binom_range(n * L, rin, buf, &lo, &cnt);
+        else { lo = 0; cnt = 1; buf[0] = 1; }
+        for (i = 0; i < cnt; i++) {
+            double h, v = (rin < 1 ? (double)(lo + i) : n * L) + shift;
+            long at = rd[n].start + i;
+            g += buf[i];
+            h = i == cnt - 1 ? 1 : pow(fmin(g, 1), (double)lanes);
+            vals[at] = v;
+            cdf[at] = h;
+            pts[at].v = fmax(v, a);
+            pts[at].p = pn[n] * (h - hprev);
+            hprev = h;
+        }
+    }
+    if (!d->buckets) {   /* exact: E[max of k i.i.d. rows] = sum_v v (F(v)^k - F(v-)^k) */
+        double e_full = 0, e_last = 0, F = 0, prev_full = 0, prev_last = 0;
+        qsort(pts, (size_t)total, sizeof *pts, sm__pt_cmp);
+        for (i = 0; i < total; i = j) {
+            double pf, pl;
+            for (j = i; j < total && pts[j].v == pts[i].v; j++) F += pts[j].p;
+            if (j == total) F = 1;
+            pf = pow(F, (double)rows);
+            pl = pow(F, (double)last);
+            e_full += pts[i].v * (pf - prev_full);
+            e_last += pts[i].v * (pl - prev_last);
+            prev_full = pf;
+            prev_last = pl;
+        }
+        o->cycles = (groups - 1) * e_full + e_last;
+        o->exact = 1;
+    } else {             /* reordered windows: Monte-Carlo over kept counts, exact row-time draws */
+        unsigned long long state = d->seed ? (unsigned long long)d->seed : 1ULL;
+        long B = d->buckets, *cnts = (long *)malloc(sizeof(long) * (size_t)units), *order = (long *)malloc(sizeof(long) * (size_t)units);
+        long *bstart = (long *)calloc((size_t)B + 1, sizeof(long));
+        double sum = 0, *pc = buf;   /* cumulative Bin(items, keep) */
+#define SM__SLOT(k) (B - 1 - ((k) * B / (items + 1) < B ? (k) * B / (items + 1) : B - 1))
+        if (!cnts || !order || !bstart) { free(cnts); free(order); free(bstart); r = sm__fail(err, SM_ERR_LIMIT, NULL, "lockstep: out of memory"); goto done; }
+        for (n = 0; n <= items; n++) pc[n] = (n ? pc[n - 1] : 0) + pn[n];
+        for (i = 0; i < trials; i++) {
+            long b, u;
+            memset(bstart, 0, sizeof(long) * (size_t)(B + 1));
+            for (u = 0; u < units; u++) {   /* draw the kept count of every unit, count per slot */
+                double x = sm__rand01(&state);
+                long k = 0, hi = items;
+                while (k < hi) { long mid = (k + hi) / 2; if (pc[mid] >= x) hi = mid; else k = mid + 1; }
+                cnts[u] = k;
+                bstart[SM__SLOT(k) + 1]++;
+            }
+            for (b = 0; b < B; b++) bstart[b + 1] += bstart[b];
+            for (u = 0; u < units; u++) order[bstart[SM__SLOT(cnts[u])]++] = u;   /* largest bucket first, index order inside */
+            for (u = 0; u < units; u += rows) {
+                double t = a;
+                long e = u + rows < units ? u + rows : units;
+                for (j = u; j < e; j++) {
+                    const sm__rowd *q = &rd[cnts[order[j]]];
+                    double x = sm__rand01(&state);
+                    long k = 0, hi = q->count - 1;
+                    while (k < hi) { long mid = (k + hi) / 2; if (cdf[q->start + mid] >= x) hi = mid; else k = mid + 1; }
+                    t = fmax(t, vals[q->start + k]);
+                }
+                sum += t;
+            }
+        }
+        o->cycles = sum / trials;
+        free(cnts); free(order); free(bstart);
+#undef SM__SLOT
+    }
+    o->utilization = o->cycles > 0 ? o->effectual / ((double)rows * lanes * o->cycles) : 0;
+done:
+    free(pn); free(rd); free(buf); free(vals); free(cdf); free(pts);
+    return r;
+}
+
+SMAPI sm_result sm_lockstep_load(sm_params *p, const char *section, sm_lockstep *d, sm_error *err) {
+    static const sm_param_key keys[] = {
+        { "rows", offsetof(sm_lockstep, rows), SM_PARAM_LONG, 1, -1, "rows", "rows in lock step" },
+        { "lanes", offsetof(sm_lockstep, lanes), SM_PARAM_LONG, 1, -1, "PEs", "PEs per row" },
+        { "buckets", offsetof(sm_lockstep, buckets), SM_PARAM_LONG, 0, -1, "-", "reorder buckets (0: no reordering)" },
+        { "skipped_cost", offsetof(sm_lockstep, skipped_cost), SM_PARAM_DOUBLE, 0, 1, "-", "work a skipped item still costs" },
+        { "min_step", offsetof(sm_lockstep, min_step), SM_PARAM_DOUBLE, 0, -1, "cycles", "least cycles of a step" },
+        { "trials", offsetof(sm_lockstep, trials), SM_PARAM_LONG, 1, -1, "windows", "Monte-Carlo windows (default 400)" },
+        { "seed", offsetof(sm_lockstep, seed), SM_PARAM_LONG, 0, -1, "-", "Monte-Carlo seed (default 1)" } };
+    return sm_params_read(p, section, keys, (int)(sizeof keys / sizeof keys[0]), d, err);   /* seed: an unsigned long read as a long >= 0 */
 }
 
 /*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
