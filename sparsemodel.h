@@ -68,6 +68,10 @@
      @energy    built-in energy and area of storage, arithmetic and networks by kind, size,
                 width, precision and technology node (sm_mem_estimate, sm_op_estimate,
                 sm_net_estimate, sm_spec_resolve_energy)
+     @params    parameter files: INI sections for the mechanism models (sm_params_*)
+     @twophase  speculative two-phase operator: JL dimension, per-phase work, pipelining, sm_bound
+     @precision multi-precision MAC arrays: throughput and energy per width, rows split by width
+     @lockstep  lock-step rows: load imbalance of data-dependent skipping, reordering into buckets
      @nest      nest analysis: tiles, fills, reads, updates (internal)
      @sparse.impl  occupancy, formats bound to loops, SAF probabilities, spatial skipping, the
                 combine and compute classification (internal)
@@ -878,10 +882,15 @@ typedef struct sm_twophase_work {
    is not in (0, 1). */
 SMDEF long sm_jl_dim(double n, double eps);
 SMDEF void sm_twophase_work_of(const sm_twophase *op, sm_twophase_work *w);
-/* A chain of n steps: pred[i], exec[i] the time of each phase on step i. Pipelined:
-   pred[0] + sum_i max(exec[i], pred[i+1]) (pred[n] = 0); otherwise sum_i pred[i] + exec[i].
-   exposed (may be NULL) gets the predictor time not hidden behind the executor. */
-SMDEF double sm_twophase_pipeline(const double *pred, const double *exec, int n, int pipelined, double *exposed);
+/* A chain of n steps; pred[i], exec[i]: the time of each phase on step i (on its own units and
+   memory ports). Pipelined, the predictor runs step i+1 while the executor runs step i:
+       T = pred[0] + sum_i max(exec[i], pred[i+1], max_j exec_use[i][j] + pred_use[i+1][j])
+   (pred[n] = 0), where exec_use / pred_use (n x nshared, row-major; NULL: nothing shared) are the
+   times the phases keep each of nshared shared resources busy (a DRAM channel, a buffer port), so
+   two phases on one resource add up. The first prediction cannot be hidden. Not pipelined:
+   T = sum_i pred[i] + exec[i]. exposed (may be NULL) gets T - sum_i exec[i]: the predictor's cost. */
+SMDEF double sm_twophase_pipeline(int n, const double *pred, const double *exec, int nshared, const double *pred_use,
+                                  const double *exec_use, int pipelined, double *exposed);
 /* Time of work on resources that run in parallel: max over i of demand[i] / rate[i] (a rate <= 0
    is unlimited). which (may be NULL) gets the index of the binding resource (-1: none). */
 SMDEF double sm_bound(int n, const double *demand, const double *rate, int *which);
@@ -4972,20 +4981,26 @@ SMAPI void sm_twophase_work_of(const sm_twophase *op, sm_twophase_work *w) {
     w->exec_weight_bits = n * d * eb * (op->row_skip && (op->skip & SM_SKIP_OUTPUT) ? keep : 1);
 }
 
-SMAPI double sm_twophase_pipeline(const double *pred, const double *exec, int n, int pipelined, double *exposed) {
-    double t = 0, ex = 0;
-    int i;
+SMAPI double sm_twophase_pipeline(int n, const double *pred, const double *exec, int nshared, const double *pred_use,
+                                  const double *exec_use, int pipelined, double *exposed) {
+    double t = 0, busy = 0;
+    int i, j;
+    for (i = 0; i < n; i++) busy += exec[i];
     if (n > 0 && !pipelined)
-        for (i = 0; i < n; i++) { t += pred[i] + exec[i]; ex += pred[i]; }
+        for (i = 0; i < n; i++) t += pred[i] + exec[i];
     else if (n > 0) {
-        t = ex = pred[0];
+        t = pred[0];
         for (i = 0; i < n; i++) {
-            double next = i + 1 < n ? pred[i + 1] : 0;
-            t += fmax(exec[i], next);
-            if (next > exec[i]) ex += next - exec[i];
+            double stage = exec[i];
+            if (i + 1 < n) {
+                stage = fmax(stage, pred[i + 1]);
+                for (j = 0; j < nshared && pred_use && exec_use; j++)
+                    stage = fmax(stage, exec_use[(size_t)i * nshared + j] + pred_use[(size_t)(i + 1) * nshared + j]);
+            }
+            t += stage;
         }
     }
-    if (exposed) *exposed = ex;
+    if (exposed) *exposed = t - busy;
     return t;
 }
 

@@ -90,16 +90,19 @@ static void test_twophase(void) {
     op.skip = SM_SKIP_NONE;   sm_twophase_work_of(&op, &w); T(NEAR(w.exec_macs, 27, 1e-12));
     op.skip = SM_SKIP_OUTPUT; sm_twophase_work_of(&op, &w); T(NEAR(w.exec_macs, 9, 1e-12));
     op.skip = SM_SKIP_BOTH;   sm_twophase_work_of(&op, &w); T(NEAR(w.exec_macs, 3, 1e-12));
-    /* pipeline: pred 2 3 1, exec 4 2 5 -> 2 + max(4,3) + max(2,1) + 5 = 13; exposed 2 */
+    /* pipeline: pred 2 3 1, exec 4 2 5 -> 2 + max(4,3) + max(2,1) + 5 = 13; exposed 13 - 11 = 2 */
     {
         double pred[] = { 2, 3, 1 }, exec[] = { 4, 2, 5 }, pred2[] = { 2, 6, 1 };
-        t = sm_twophase_pipeline(pred, exec, 3, 1, &exposed);
+        double pu[] = { 1, 3, 1 }, eu[] = { 2, 1, 4 };   /* one shared port: stage 1 = max(4, 3, 2 + 3) = 5 */
+        t = sm_twophase_pipeline(3, pred, exec, 0, NULL, NULL, 1, &exposed);
         T(t == 13 && exposed == 2);
-        t = sm_twophase_pipeline(pred, exec, 3, 0, &exposed);
+        t = sm_twophase_pipeline(3, pred, exec, 0, NULL, NULL, 0, &exposed);
         T(t == 17 && exposed == 6);
-        t = sm_twophase_pipeline(pred2, exec, 3, 1, &exposed);   /* the second prediction outlasts exec[0] */
+        t = sm_twophase_pipeline(3, pred2, exec, 0, NULL, NULL, 1, &exposed);   /* the second prediction outlasts exec[0] */
         T(t == 2 + 6 + 2 + 5 && exposed == 4);
-        T(sm_twophase_pipeline(pred, exec, 0, 1, &exposed) == 0 && exposed == 0);
+        t = sm_twophase_pipeline(3, pred, exec, 1, pu, eu, 1, &exposed);
+        T(t == 2 + 5 + 2 + 5 && exposed == 3);
+        T(sm_twophase_pipeline(0, pred, exec, 0, NULL, NULL, 1, &exposed) == 0 && exposed == 0);
     }
     {
         double dem[] = { 100, 30, 0 }, rate[] = { 10, 2, 0 };
