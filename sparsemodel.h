@@ -72,6 +72,8 @@
      @twophase  speculative two-phase operator: JL dimension, per-phase work, pipelining, sm_bound
      @precision multi-precision MAC arrays: throughput and energy per width, rows split by width
      @lockstep  lock-step rows: load imbalance of data-dependent skipping, reordering into buckets
+     @nearmem   near-memory ranks: DDR timing (streams, row gathers, command bus), rank-level logic
+     @roofline  roofline processors (CPU, GPU) with per-kernel efficiencies
      @nest      nest analysis: tiles, fills, reads, updates (internal)
      @sparse.impl  occupancy, formats bound to loops, SAF probabilities, spatial skipping, the
                 combine and compute classification (internal)
@@ -967,6 +969,97 @@ SMDEF sm_result sm_lockstep_eval(const sm_lockstep *d, sm_lockstep_result *out, 
 /* Keys rows, lanes, buckets, skipped_cost, min_step, trials, seed of a section (items, keep,
    lane_work, input_density, units come from the workload). */
 SMDEF sm_result sm_lockstep_load(sm_params *p, const char *section, sm_lockstep *d, sm_error *err);
+
+/*=== [@nearmem] NEAR-MEMORY RANKS AND DDR TIMING ===============================================*/
+/* A DDR rank as a timing model good enough for streaming and row gathers, and a near-memory level:
+   logic at every rank of every channel, each rank with its own DRAM bandwidth (so the aggregate
+   scales with the ranks), while the host reaches the ranks through the channel's shared command and
+   data bus. Times are in ns.
+   DDR (timings in clock cycles tCK = 2000 / mts ns): a burst moves burst x bus_bits / 8 bytes in
+   max(tCCD, burst / 2) cycles; a row activation costs tRCD before its first burst and tRP after
+   its last, and holds its bank at least tRC; activations are spaced by tRRD and at most 4 per tFAW;
+   `banks` banks work in parallel (bank_parallelism of them, 0: all). An access pattern is bound by
+   the data bus, the banks or the activation window, plus one access latency (tRCD + tCL).
+   Defaults: mts 0 -> 2400; bus_bits 0 -> 64; burst 0 -> 8; tCL, tRCD, tRP 0 -> 16; tRC 0 -> 55;
+   tCCD, tRRD 0 -> 4; tFAW 0 -> 4 x tRRD; banks 0 -> 16; row_bytes 0 -> 8192 (per rank). */
+typedef struct sm_ddr {
+    double mts;
+    int bus_bits, burst;
+    double tCL, tRCD, tRP, tRC, tCCD, tRRD, tFAW;
+    int banks;
+    double bank_parallelism, row_bytes;
+} sm_ddr;
+typedef struct sm_ddr_time {
+    double ns;                     /* total */
+    double bus_ns, bank_ns, act_ns, latency_ns;
+    double bursts, activates;
+    int bound;                     /* 0 data bus, 1 banks, 2 activation window */
+} sm_ddr_time;
+SMDEF double sm_ddr_tck(const sm_ddr *d);              /* ns per clock */
+SMDEF double sm_ddr_peak_gbs(const sm_ddr *d);         /* GB/s: mts x bus_bits / 8 / 1000 */
+/* `bytes` read sequentially (rows in turn over the banks: every burst but a row's first is a hit). */
+SMDEF void sm_ddr_stream(const sm_ddr *d, double bytes, sm_ddr_time *out);
+/* `rows` records of row_bytes each at random addresses: every record opens its row(s) (a miss). */
+SMDEF void sm_ddr_gather(const sm_ddr *d, double rows, double row_bytes, sm_ddr_time *out);
+/* The channel's command bus: `instructions` host instructions, each ca_slots command cycles plus
+   dq_bytes of data in bursts on the data bus (commands and data overlap, one command per cycle). */
+SMDEF double sm_ddr_command_ns(const sm_ddr *d, double instructions, double ca_slots, double dq_bytes);
+SMDEF sm_result sm_ddr_load(sm_params *p, const char *section, sm_ddr *d, sm_error *err);
+
+/* The work of one phase on one rank of a near-memory level. */
+typedef struct sm_nearmem_phase {
+    double stream_bytes;           /* read sequentially */
+    double gather_rows, gather_row_bytes;   /* read as random records */
+    double write_bytes;            /* written sequentially (e.g. spilled partial sums) */
+    double macs, macs_per_cycle;   /* on the rank's units, at the logic clock */
+} sm_nearmem_phase;
+/* A near-memory level: `channels` x `ranks` ranks, logic at logic_ghz at each. The host sends every
+   rank its input (host_bytes) and instructions (host_instr, each ca_slots command cycles with
+   host_instr_bytes of data) through its channel, shared by the channel's ranks unless broadcast,
+   and gets result_bytes back from each rank. Defaults: channels, ranks 0 -> 1; logic_ghz 0 -> 1;
+   ca_slots 0 -> 1. */
+typedef struct sm_nearmem {
+    long channels, ranks;
+    double logic_ghz;
+    sm_ddr ddr;
+    int broadcast;                 /* 1: one transfer reaches every rank of a channel */
+    double host_bytes, host_instr, host_instr_bytes, ca_slots, result_bytes;
+} sm_nearmem;
+typedef struct sm_nearmem_result {
+    double ns;                     /* host input, then the ranks (overlapped with instruction issue), then results */
+    double rank_ns;                /* one rank: max(DRAM, compute) */
+    double dram_ns, compute_ns;    /* one rank */
+    double host_ns, result_ns, command_ns;   /* channel bus: inputs, results, instructions */
+    double aggregate_gbs;          /* channels x ranks x peak */
+    double bytes;                  /* DRAM bytes of one rank */
+} sm_nearmem_result;
+/* Phases on one rank; parallel: the phases have their own units (time = max of their computes),
+   otherwise they share them (sum). All phases share the rank's DRAM. */
+SMDEF void sm_nearmem_eval(const sm_nearmem *nm, const sm_nearmem_phase *ph, int nphases, int parallel, sm_nearmem_result *out);
+
+/*=== [@roofline] ROOFLINE PROCESSORS (CPU, GPU) ================================================*/
+/* A processor as a roofline: per kernel kind, time = max(ops / (peak at the kernel's precision x
+   compute efficiency), bytes / (memory bandwidth x memory efficiency)) + launch overhead. An op is
+   a MAC counted as 2 (FLOP convention). Efficiencies default to 1, a missing precision to the next
+   wider one. */
+typedef enum sm_kernel {
+    SM_KERNEL_GEMM = 0, SM_KERNEL_GEMV, SM_KERNEL_SPMM, SM_KERNEL_SDDMM, SM_KERNEL_SOFTMAX, SM_KERNEL_GATHER,
+    SM_KERNEL_CONV, SM_KERNEL_COUNT
+} sm_kernel;
+typedef struct sm_roofline {
+    double tops[4];                /* peak Tops/s at 32, 16, 8, 4 bits (0: the next wider width) */
+    double mem_gbs;                /* memory bandwidth */
+    double eff_compute[SM_KERNEL_COUNT], eff_memory[SM_KERNEL_COUNT];   /* 0 -> 1 */
+    double launch_us;              /* per kernel */
+} sm_roofline;
+/* Seconds for a kernel of `ops` operations and `bytes` of memory traffic at precision `bits`. */
+SMDEF double sm_roofline_time(const sm_roofline *r, sm_kernel k, int bits, double ops, double bytes);
+/* Attainable Tops/s at arithmetic intensity ai (ops per byte) for a kernel kind (the roof). */
+SMDEF double sm_roofline_attainable(const sm_roofline *r, sm_kernel k, int bits, double ai);
+SMDEF const char *sm_kernel_name(sm_kernel k);
+/* Keys: tops_fp32, tops_fp16, tops_int8, tops_int4, mem_gbs, launch_us, and per kernel
+   eff_compute_NAME / eff_memory_NAME (NAME: gemm gemv spmm sddmm softmax gather conv). */
+SMDEF sm_result sm_roofline_load(sm_params *p, const char *section, sm_roofline *r, sm_error *err);
 
 /*=== [@eval] VALIDATION, TIMING, ENERGY ========================================================*/
 /* The three actions on a storage level and the three ways an access can end, in the order of
@@ -5241,6 +5334,153 @@ SMAPI sm_result sm_lockstep_load(sm_params *p, const char *section, sm_lockstep 
         { "trials", offsetof(sm_lockstep, trials), SM_PARAM_LONG, 1, -1, "windows", "Monte-Carlo windows (default 400)" },
         { "seed", offsetof(sm_lockstep, seed), SM_PARAM_LONG, 0, -1, "-", "Monte-Carlo seed (default 1)" } };
     return sm_params_read(p, section, keys, (int)(sizeof keys / sizeof keys[0]), d, err);   /* seed: an unsigned long read as a long >= 0 */
+}
+
+/*=== [@nearmem.impl] NEAR-MEMORY RANKS AND DDR TIMING ==========================================*/
+typedef struct sm__ddrv { double tck, bb, tb, tcl, trcd, trp, trc, trrd, tfaw, banks, row; } sm__ddrv;
+static void sm__ddr_resolve(const sm_ddr *d, sm__ddrv *v) {
+    double ccd = d->tCCD > 0 ? d->tCCD : 4, burst = d->burst > 0 ? d->burst : 8;
+    v->tck = sm_ddr_tck(d);
+    v->bb = (d->bus_bits > 0 ? d->bus_bits : 64) / 8.0 * burst;
+    v->tb = fmax(ccd, burst / 2) * v->tck;
+    v->tcl = (d->tCL > 0 ? d->tCL : 16) * v->tck;
+    v->trcd = (d->tRCD > 0 ? d->tRCD : 16) * v->tck;
+    v->trp = (d->tRP > 0 ? d->tRP : 16) * v->tck;
+    v->trc = (d->tRC > 0 ? d->tRC : 55) * v->tck;
+    v->trrd = (d->tRRD > 0 ? d->tRRD : 4) * v->tck;
+    v->tfaw = (d->tFAW > 0 ? d->tFAW : 4 * (d->tRRD > 0 ? d->tRRD : 4)) * v->tck;
+    v->banks = d->bank_parallelism > 0 ? d->bank_parallelism : (d->banks > 0 ? d->banks : 16);
+    v->row = d->row_bytes > 0 ? d->row_bytes : 8192;
+}
+
+/* acts activations, each holding its bank for tRCD + its bursts + tRP (at least tRC) */
+static void sm__ddr_finish(const sm__ddrv *v, double bursts, double acts, double bank_busy, sm_ddr_time *o) {
+    memset(o, 0, sizeof *o);
+    o->bursts = bursts;
+    o->activates = acts;
+    if (bursts <= 0) return;
+    o->bus_ns = bursts * v->tb;
+    o->bank_ns = bank_busy / v->banks;
+    o->act_ns = acts * fmax(v->trrd, v->tfaw / 4);
+    o->latency_ns = v->trcd + v->tcl;
+    o->bound = o->bank_ns > o->bus_ns && o->bank_ns >= o->act_ns ? 1 : o->act_ns > o->bus_ns ? 2 : 0;
+    o->ns = fmax(o->bus_ns, fmax(o->bank_ns, o->act_ns)) + o->latency_ns;
+}
+
+SMAPI double sm_ddr_tck(const sm_ddr *d) { return 2000.0 / (d->mts > 0 ? d->mts : 2400); }
+SMAPI double sm_ddr_peak_gbs(const sm_ddr *d) { return (d->mts > 0 ? d->mts : 2400) * (d->bus_bits > 0 ? d->bus_bits : 64) / 8.0 / 1000.0; }
+
+SMAPI void sm_ddr_stream(const sm_ddr *d, double bytes, sm_ddr_time *o) {
+    sm__ddrv v;
+    double bursts, rows, per_row;
+    sm__ddr_resolve(d, &v);
+    bursts = ceil(bytes / v.bb - 1e-9);
+    rows = ceil(bytes / v.row - 1e-9);
+    per_row = rows > 0 ? bursts / rows : 0;
+    sm__ddr_finish(&v, bursts, rows, rows * fmax(v.trc, v.trcd + per_row * v.tb + v.trp), o);
+}
+
+SMAPI void sm_ddr_gather(const sm_ddr *d, double rows, double row_bytes, sm_ddr_time *o) {
+    sm__ddrv v;
+    double per, acts;
+    sm__ddr_resolve(d, &v);
+    per = ceil(row_bytes / v.bb - 1e-9);
+    acts = ceil(row_bytes / v.row - 1e-9);   /* a record longer than a DRAM row opens several */
+    if (acts < 1) acts = 1;
+    sm__ddr_finish(&v, rows * per, rows * acts, rows * acts * fmax(v.trc, v.trcd + per / acts * v.tb + v.trp), o);
+}
+
+SMAPI double sm_ddr_command_ns(const sm_ddr *d, double instructions, double ca_slots, double dq_bytes) {
+    sm__ddrv v;
+    sm__ddr_resolve(d, &v);
+    return fmax(instructions * (ca_slots > 0 ? ca_slots : 1) * v.tck, instructions * ceil(dq_bytes / v.bb - 1e-9) * v.tb);
+}
+
+SMAPI sm_result sm_ddr_load(sm_params *p, const char *section, sm_ddr *d, sm_error *err) {
+    static const sm_param_key keys[] = {
+        { "mts", offsetof(sm_ddr, mts), SM_PARAM_DOUBLE, 1, -1, "MT/s", "data rate (default 2400)" },
+        { "bus_bits", offsetof(sm_ddr, bus_bits), SM_PARAM_INT, 1, 1024, "bits", "data bus width (default 64)" },
+        { "burst", offsetof(sm_ddr, burst), SM_PARAM_INT, 1, 64, "beats", "burst length (default 8)" },
+        { "tCL", offsetof(sm_ddr, tCL), SM_PARAM_DOUBLE, 0, -1, "tCK", "CAS latency (default 16)" },
+        { "tRCD", offsetof(sm_ddr, tRCD), SM_PARAM_DOUBLE, 0, -1, "tCK", "activate to read (default 16)" },
+        { "tRP", offsetof(sm_ddr, tRP), SM_PARAM_DOUBLE, 0, -1, "tCK", "precharge (default 16)" },
+        { "tRC", offsetof(sm_ddr, tRC), SM_PARAM_DOUBLE, 0, -1, "tCK", "row cycle (default 55)" },
+        { "tCCD", offsetof(sm_ddr, tCCD), SM_PARAM_DOUBLE, 0, -1, "tCK", "column to column (default 4)" },
+        { "tRRD", offsetof(sm_ddr, tRRD), SM_PARAM_DOUBLE, 0, -1, "tCK", "activate to activate (default 4)" },
+        { "tFAW", offsetof(sm_ddr, tFAW), SM_PARAM_DOUBLE, 0, -1, "tCK", "four-activate window (default 4 tRRD)" },
+        { "banks", offsetof(sm_ddr, banks), SM_PARAM_INT, 1, 4096, "banks", "banks per rank (default 16)" },
+        { "bank_parallelism", offsetof(sm_ddr, bank_parallelism), SM_PARAM_DOUBLE, 0, -1, "banks", "banks busy at once (default banks)" },
+        { "row_bytes", offsetof(sm_ddr, row_bytes), SM_PARAM_DOUBLE, 1, -1, "bytes", "row (page) per rank (default 8192)" } };
+    return sm_params_read(p, section, keys, (int)(sizeof keys / sizeof keys[0]), d, err);
+}
+
+SMAPI void sm_nearmem_eval(const sm_nearmem *nm, const sm_nearmem_phase *ph, int nphases, int parallel, sm_nearmem_result *o) {
+    double ghz = nm->logic_ghz > 0 ? nm->logic_ghz : 1, share = nm->broadcast ? 1 : (double)(nm->ranks > 0 ? nm->ranks : 1);
+    double stream = 0, write = 0, gather_ns = 0, gather_lat = 0, cmax = 0, csum = 0;
+    sm_ddr_time t;
+    int i;
+    memset(o, 0, sizeof *o);
+    for (i = 0; i < nphases; i++) {
+        double c = ph[i].macs > 0 && ph[i].macs_per_cycle > 0 ? ph[i].macs / ph[i].macs_per_cycle / ghz : 0;
+        stream += ph[i].stream_bytes;
+        write += ph[i].write_bytes;
+        if (ph[i].gather_rows > 0) {
+            sm_ddr_gather(&nm->ddr, ph[i].gather_rows, ph[i].gather_row_bytes, &t);
+            gather_ns += t.ns - t.latency_ns;
+            gather_lat = t.latency_ns;
+        }
+        o->bytes += ph[i].stream_bytes + ph[i].write_bytes + ph[i].gather_rows * ph[i].gather_row_bytes;
+        cmax = fmax(cmax, c);
+        csum += c;
+    }
+    sm_ddr_stream(&nm->ddr, stream + write, &t);   /* reads and spills in turn on the same rank */
+    o->dram_ns = t.ns + gather_ns + (t.ns > 0 ? 0 : gather_lat);
+    o->compute_ns = parallel ? cmax : csum;
+    o->rank_ns = fmax(o->dram_ns, o->compute_ns);
+    o->host_ns = sm_ddr_command_ns(&nm->ddr, nm->host_bytes > 0 ? share : 0, 1, nm->host_bytes);
+    o->result_ns = sm_ddr_command_ns(&nm->ddr, nm->result_bytes > 0 ? (double)(nm->ranks > 0 ? nm->ranks : 1) : 0, 1, nm->result_bytes);
+    o->command_ns = sm_ddr_command_ns(&nm->ddr, nm->host_instr * share, nm->ca_slots, nm->host_instr_bytes);
+    o->ns = o->host_ns + fmax(o->rank_ns, o->command_ns) + o->result_ns;
+    o->aggregate_gbs = (double)(nm->channels > 0 ? nm->channels : 1) * (double)(nm->ranks > 0 ? nm->ranks : 1) * sm_ddr_peak_gbs(&nm->ddr);
+}
+
+/*=== [@roofline.impl] ROOFLINE PROCESSORS ======================================================*/
+static const char *const sm__kernel_names[SM_KERNEL_COUNT] = { "gemm", "gemv", "spmm", "sddmm", "softmax", "gather", "conv" };
+SMAPI const char *sm_kernel_name(sm_kernel k) { return (int)k >= 0 && k < SM_KERNEL_COUNT ? sm__kernel_names[k] : "?"; }
+
+static double sm__roof_peak(const sm_roofline *r, int bits) {
+    int i = bits <= 4 ? 3 : bits <= 8 ? 2 : bits <= 16 ? 1 : 0;
+    for (; i >= 0; i--) if (r->tops[i] > 0) return r->tops[i] * 1e12;
+    return 0;
+}
+
+SMAPI double sm_roofline_time(const sm_roofline *r, sm_kernel k, int bits, double ops, double bytes) {
+    double peak = sm__roof_peak(r, bits), ec = r->eff_compute[k] > 0 ? r->eff_compute[k] : 1, em = r->eff_memory[k] > 0 ? r->eff_memory[k] : 1;
+    double tc = peak > 0 ? ops / (peak * ec) : 0, tm = r->mem_gbs > 0 ? bytes / (r->mem_gbs * 1e9 * em) : 0;
+    return fmax(tc, tm) + r->launch_us * 1e-6;
+}
+
+SMAPI double sm_roofline_attainable(const sm_roofline *r, sm_kernel k, int bits, double ai) {
+    double peak = sm__roof_peak(r, bits) * (r->eff_compute[k] > 0 ? r->eff_compute[k] : 1);
+    double mem = r->mem_gbs * 1e9 * (r->eff_memory[k] > 0 ? r->eff_memory[k] : 1) * ai;
+    return fmin(peak, mem) * 1e-12;
+}
+
+SMAPI sm_result sm_roofline_load(sm_params *p, const char *section, sm_roofline *r, sm_error *err) {
+    static const char *const prec[4] = { "tops_fp32", "tops_fp16", "tops_int8", "tops_int4" };
+    sm_result res;
+    int i;
+    for (i = 0; i < 4; i++) if ((res = sm_params_num(p, section, prec[i], 0, -1, r->tops[i], &r->tops[i], err)) != SM_OK) return res;
+    if ((res = sm_params_num(p, section, "mem_gbs", 0, -1, r->mem_gbs, &r->mem_gbs, err)) != SM_OK) return res;
+    if ((res = sm_params_num(p, section, "launch_us", 0, -1, r->launch_us, &r->launch_us, err)) != SM_OK) return res;
+    for (i = 0; i < SM_KERNEL_COUNT; i++) {
+        char key[48];
+        snprintf(key, sizeof key, "eff_compute_%s", sm__kernel_names[i]);
+        if ((res = sm_params_num(p, section, key, 0, 1, r->eff_compute[i], &r->eff_compute[i], err)) != SM_OK) return res;
+        snprintf(key, sizeof key, "eff_memory_%s", sm__kernel_names[i]);
+        if ((res = sm_params_num(p, section, key, 0, 1, r->eff_memory[i], &r->eff_memory[i], err)) != SM_OK) return res;
+    }
+    return SM_OK;
 }
 
 /*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
