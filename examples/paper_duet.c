@@ -492,7 +492,7 @@ int main(int argc, char **argv) {
             fprintf(f, "# stage\tMACs\n# Fig. 5.3: 3x5x1 input tile, 3x3x1 filter, 1x3x1 outputs; OMap keeps 1 of 3 outputs, IMap 1/3 of the inputs\n");
             fprintf(f, "dense\t%g\nOMap (output switching)\t%g\nOMap+IMap\t%g\n", w0.exec_macs, w1.exec_macs, w2.exec_macs);
             fclose(f);
-            ex_figure_render(base, "set title 'Fig. 5.3: MACs of one PE step (two-phase operator: output, then input skipping)'\n"
+            ex_figure_render(base, "set datafile separator \'\t\'\nset title 'Fig. 5.3: MACs of one PE step (two-phase operator: output, then input skipping)'\n"
                              "set style data histograms\nset style fill solid 0.8\nset boxwidth 0.6\nset ylabel 'MACs'\nset yrange [0:30]\nset grid ytics\n"
                              "plot datafile using 2:xtic(1) notitle, '' using 0:2:2 with labels offset 0,1 notitle\n");
         }
@@ -529,7 +529,7 @@ int main(int argc, char **argv) {
         }
         if (fa) {
             fclose(fa);
-            ex_figure_render(base, "set title 'Fig. 5.9(a): executor speedup per CONV layer (substitute: i.i.d. keep 34.5%)' noenhanced\n"
+            ex_figure_render(base, "set datafile separator \'\t\'\nset title 'Fig. 5.9(a): executor speedup per CONV layer (substitute: i.i.d. keep 34.5%)' noenhanced\n"
                              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\nset xtics rotate by -60 font ',8'\n"
                              "set ylabel 'speedup over executor-only'\nset grid ytics\nset key outside top center horizontal\n"
                              "set yrange [0:*]\n"
@@ -537,14 +537,14 @@ int main(int argc, char **argv) {
         }
         if (fb) {
             fclose(fb);
-            ex_figure_render(b9b, "set title 'Fig. 5.9(b): MAC utilization per CONV layer (AlexNet, VGG16; substitute sparsity)'\n"
+            ex_figure_render(b9b, "set datafile separator \'\t\'\nset title 'Fig. 5.9(b): MAC utilization per CONV layer (AlexNet, VGG16; substitute sparsity)'\n"
                              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\nset xtics rotate by -60 font ',8'\n"
                              "set ylabel 'MAC utilization'\nset yrange [0:1.05]\nset grid ytics\nset key outside top center horizontal\n"
                              "plot datafile using 2:xtic(1) title 'OS', '' using 3 title 'BOS', '' using 4 title 'IOS', '' using 5 title 'DUET'\n");
         }
         if (fc) {
             fclose(fc);
-            ex_figure_render(b9c, "set title 'Fig. 5.9(c): executor and speculator latency per CONV layer (1 GHz assumed)'\n"
+            ex_figure_render(b9c, "set datafile separator \'\t\'\nset title 'Fig. 5.9(c): executor and speculator latency per CONV layer (1 GHz assumed)'\n"
                              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\nset xtics rotate by -60 font ',8'\n"
                              "set ylabel 'ms'\nset grid ytics\nset key outside top center horizontal\n"
                              "set yrange [0:*]\n"
@@ -597,21 +597,21 @@ int main(int argc, char **argv) {
         rnn_dram_b /= nrn; rnn_dram_d /= nrn;
         if (fa) {
             fclose(fa);
-            ex_figure_render(base, "set title 'Fig. 5.8(a): DUET over executor-only (substitute sparsity; CNN CONV layers)'\n"
+            ex_figure_render(base, "set datafile separator \'\t\'\nset title 'Fig. 5.8(a): DUET over executor-only (substitute sparsity; CNN CONV layers)'\n"
                              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\nset ylabel 'x'\nset grid ytics\nset key outside top center horizontal\n"
                              "set yrange [0:*]\n"
                              "plot datafile using 2:xtic(1) title 'speedup', '' using 3 title 'energy saving'\n");
         }
         if (fe) {
             fclose(fe);
-            ex_figure_render(be, "set title 'Fig. 5.9(e): energy by level / executor-only energy (assumed Eyeriss ladder)'\n"
+            ex_figure_render(be, "set datafile separator \'\t\'\nset title 'Fig. 5.9(e): energy by level / executor-only energy (assumed Eyeriss ladder)'\n"
                              "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.85 border -1\nset boxwidth 0.7\n"
                              "set xtics rotate by -45 font ',9'\nset ylabel 'energy / executor-only energy'\nset yrange [0:1.05]\nset key outside right top\nset grid ytics\n"
                              "plot datafile using 2:xtic(1) title 'DRAM', '' using 3 title 'GLB (RNN: all on-chip)', '' using 4 title 'PE buffers', '' using 5 title 'MACs', '' using 6 title 'speculator'\n");
         }
         if (fd) {
             fclose(fd);
-            ex_figure_render(bd, "set title 'Fig. 5.9(d): RNN cell latency, DRAM weight transfer and total (19.2 GB/s assumed)'\n"
+            ex_figure_render(bd, "set datafile separator \'\t\'\nset title 'Fig. 5.9(d): RNN cell latency, DRAM weight transfer and total (19.2 GB/s assumed)'\n"
                              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\nset ylabel 'ms'\nset grid ytics\nset key outside top center horizontal\n"
                              "set yrange [0:*]\n"
                              "plot datafile using 2:xtic(1) title 'base DRAM', '' using 3 title 'DUET DRAM', '' using 4 title 'base total', '' using 5 title 'DUET total'\n");
@@ -635,7 +635,7 @@ int main(int argc, char **argv) {
             fprintf(fb, "# design\tlatency\tenergy\tEDP\t(normalized to DUET; mean over AlexNet, ResNet18, ResNet50 CONV layers)\n");
             for (j = 0; j < 6; j++) fprintf(fb, "%s\t%.4f\t%.4f\t%.4f\n", comp[j], cmpv[j][0], cmpv[j][1], cmpv[j][2]);
             fclose(fb);
-            ex_figure_render(base, "set title 'Fig. 5.8(b): 256-MAC designs / DUET (substitute sparsity, Eyeriss ladder)'\n"
+            ex_figure_render(base, "set datafile separator \'\t\'\nset title 'Fig. 5.8(b): 256-MAC designs / DUET (substitute sparsity, Eyeriss ladder)'\n"
                              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\nset ylabel 'normalized to DUET'\nset grid ytics\nset key outside top center horizontal\n"
                              "set yrange [0:*]\n"
                              "plot datafile using 2:xtic(1) title 'latency', '' using 3 title 'energy', '' using 4 title 'EDP'\n");
@@ -661,7 +661,7 @@ int main(int argc, char **argv) {
         }
         if (fd) {
             fclose(fd);
-            ex_figure_render(base, "set title 'Fig. 5.10(a): DUET speedup vs Speculator systolic-array size (adders scaled)'\n"
+            ex_figure_render(base, "set datafile separator \'\t\'\nset title 'Fig. 5.10(a): DUET speedup vs Speculator systolic-array size (adders scaled)'\n"
                              "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\nset ylabel 'speedup over executor-only'\nset grid ytics\nset key outside top center horizontal\n"
                              "set yrange [0:*]\n"
                              "plot datafile using 2:xtic(1) title 'AlexNet', '' using 3 title 'ResNet18'\n");
@@ -676,7 +676,7 @@ int main(int argc, char **argv) {
             fprintf(f, "# unit\tarea_mm2\tshare\t(Table 5.1, 45 nm; Speculator total 0.699 used, its sub-rows sum to %.3f)\n", subs);
             fprintf(f, "GLB\t%.3f\t%.4f\nExecutor\t%.3f\t%.4f\nSpeculator\t%.3f\t%.4f\n", area[0], area[0] / total, area[1], area[1] / total, area[2], area[2] / total);
             fclose(f);
-            ex_figure_render(base, "set title 'Table 5.1: DUET area shares (45 nm)'\nset style data histograms\nset style fill solid 0.8\nset boxwidth 0.6\n"
+            ex_figure_render(base, "set datafile separator \'\t\'\nset title 'Table 5.1: DUET area shares (45 nm)'\nset style data histograms\nset style fill solid 0.8\nset boxwidth 0.6\n"
                              "set ylabel 'share of chip area'\nset yrange [0:0.7]\nset grid ytics\nplot datafile using 3:xtic(1) notitle, '' using 0:3:3 with labels offset 0,1 notitle\n");
         }
         ex_claim(&cl, "duet.area_share_executor", area[1] / total, 0.400, "-", 0.10, 1, "Liu 2022 Table 5.1 / L3913");
@@ -717,12 +717,12 @@ int main(int argc, char **argv) {
         }
         if (f4) {
             fclose(f4);
-            ex_figure_render(base, "set title 'Table 3.4: reduced dimension k (Johnson-Lindenstrauss), LSTM-1500'\nset style data histograms\nset style histogram clustered\n"
+            ex_figure_render(base, "set datafile separator \'\t\'\nset title 'Table 3.4: reduced dimension k (Johnson-Lindenstrauss), LSTM-1500'\nset style data histograms\nset style histogram clustered\n"
                              "set style fill solid 0.8\nset ylabel 'k'\nset grid ytics\nplot datafile using 2:xtic(1) title 'model', '' using 3 title 'thesis'\n");
         }
         if (f5) {
             fclose(f5);
-            ex_figure_render(b5, "set title 'Table 3.5: LSTM-1500 parameters (MiB), base and little module by precision'\nset style data histograms\nset style histogram clustered\n"
+            ex_figure_render(b5, "set datafile separator \'\t\'\nset title 'Table 3.5: LSTM-1500 parameters (MiB), base and little module by precision'\nset style data histograms\nset style histogram clustered\n"
                              "set style fill solid 0.8\nset ylabel 'MiB'\nset logscale y\nset grid ytics\nplot datafile using 2:xtic(1) title 'model', '' using 3 title 'thesis'\n");
         }
     }

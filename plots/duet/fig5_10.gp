@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/fig5_10.png'
 datafile = 'plots/duet/fig5_10.tsv'
+set datafile separator '	'
 set title 'Fig. 5.10(a): DUET speedup vs Speculator systolic-array size (adders scaled)'
 set style data histograms
 set style histogram clustered gap 1

@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/fig5_3.png'
 datafile = 'plots/duet/fig5_3.tsv'
+set datafile separator '	'
 set title 'Fig. 5.3: MACs of one PE step (two-phase operator: output, then input skipping)'
 set style data histograms
 set style fill solid 0.8

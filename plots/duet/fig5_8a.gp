@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/fig5_8a.png'
 datafile = 'plots/duet/fig5_8a.tsv'
+set datafile separator '	'
 set title 'Fig. 5.8(a): DUET over executor-only (substitute sparsity; CNN CONV layers)'
 set style data histograms
 set style histogram clustered gap 1

@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/fig5_8b.png'
 datafile = 'plots/duet/fig5_8b.tsv'
+set datafile separator '	'
 set title 'Fig. 5.8(b): 256-MAC designs / DUET (substitute sparsity, Eyeriss ladder)'
 set style data histograms
 set style histogram clustered gap 1

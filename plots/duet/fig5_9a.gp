@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/fig5_9a.png'
 datafile = 'plots/duet/fig5_9a.tsv'
+set datafile separator '	'
 set title 'Fig. 5.9(a): executor speedup per CONV layer (substitute: i.i.d. keep 34.5%)' noenhanced
 set style data histograms
 set style histogram clustered gap 1

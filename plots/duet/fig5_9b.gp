@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/fig5_9b.png'
 datafile = 'plots/duet/fig5_9b.tsv'
+set datafile separator '	'
 set title 'Fig. 5.9(b): MAC utilization per CONV layer (AlexNet, VGG16; substitute sparsity)'
 set style data histograms
 set style histogram clustered gap 1

@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/fig5_9c.png'
 datafile = 'plots/duet/fig5_9c.tsv'
+set datafile separator '	'
 set title 'Fig. 5.9(c): executor and speculator latency per CONV layer (1 GHz assumed)'
 set style data histograms
 set style histogram clustered gap 1

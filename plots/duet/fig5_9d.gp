@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/fig5_9d.png'
 datafile = 'plots/duet/fig5_9d.tsv'
+set datafile separator '	'
 set title 'Fig. 5.9(d): RNN cell latency, DRAM weight transfer and total (19.2 GB/s assumed)'
 set style data histograms
 set style histogram clustered gap 1

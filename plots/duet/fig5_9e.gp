@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/fig5_9e.png'
 datafile = 'plots/duet/fig5_9e.tsv'
+set datafile separator '	'
 set title 'Fig. 5.9(e): energy by level / executor-only energy (assumed Eyeriss ladder)'
 set style data histograms
 set style histogram rowstacked

@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/table3_4.png'
 datafile = 'plots/duet/table3_4.tsv'
+set datafile separator '	'
 set title 'Table 3.4: reduced dimension k (Johnson-Lindenstrauss), LSTM-1500'
 set style data histograms
 set style histogram clustered

@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/table3_5.png'
 datafile = 'plots/duet/table3_5.tsv'
+set datafile separator '	'
 set title 'Table 3.5: LSTM-1500 parameters (MiB), base and little module by precision'
 set style data histograms
 set style histogram clustered

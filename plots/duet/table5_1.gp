@@ -2,6 +2,7 @@
 set terminal pngcairo size 1000,620 font ',11' noenhanced
 set output 'plots/duet/table5_1.png'
 datafile = 'plots/duet/table5_1.tsv'
+set datafile separator '	'
 set title 'Table 5.1: DUET area shares (45 nm)'
 set style data histograms
 set style fill solid 0.8
