@@ -133,30 +133,35 @@ static void work_of(const wl *w, double b, sm_twophase_work *o) {
 /* A near-memory design on one batch: seconds, DRAM bytes (all ranks). */
 typedef struct run { double s, bytes, dram_s, compute_s; } run;
 static run nmp_eval(const nmp *n, const wl *w, double b) {
-    double R = ranks(), lr = w->l / R, k = sigma * w->d, rate = n->fp32_macs, cand = b * w->frac * w->l / R;
+    double R = ranks(), rate = n->fp32_macs, cand;
+    wl part = *w;
+    sm_twophase_work t;
     sm_nearmem nm = sys;
     sm_nearmem_phase ph[2];
     sm_nearmem_result r;
     run o;
     memset(ph, 0, sizeof ph);
+    part.l = w->l / R;                  /* one rank's rows: the operator split by output rows */
+    work_of(&part, b, &t);
+    cand = t.exec_macs / w->d;          /* candidate rows of the batch on this rank (no overlap) */
     if (n->fill > 0) rate = n->fp32_macs * b / (b + n->fill);   /* a systolic array refilled per batch */
-    if (n->screening == 0) {   /* full classification */
+    if (n->screening == 0) {   /* full classification: the executor alone, every row */
         double chunks = n->spill > 0 ? ceil(w->d * exec_bits / 8 / n->spill - 1e-9) : 1;
-        ph[0].stream_bytes = lr * w->d * exec_bits / 8;
-        ph[0].write_bytes = 2 * (chunks - 1) * lr * b * 4;
-        ph[0].macs = lr * w->d * b;
+        ph[0].stream_bytes = t.dense_macs / b * exec_bits / 8;
+        ph[0].write_bytes = 2 * (chunks - 1) * part.l * b * 4;
+        ph[0].macs = t.dense_macs;
         ph[0].macs_per_cycle = rate;
-        nm.result_bytes = b * lr * 4;   /* every output goes back */
+        nm.result_bytes = b * part.l * 4;   /* every output goes back */
     } else {
-        double chunks_s = n->spill > 0 ? ceil(k * pred_bits / 8 / n->spill - 1e-9) : 1, chunks_e = n->spill > 0 ? ceil(w->d * exec_bits / 8 / n->spill - 1e-9) : 1;
-        ph[0].stream_bytes = lr * k * pred_bits / 8;
-        ph[0].write_bytes = 2 * (chunks_s - 1) * lr * b * 4;
-        ph[0].macs = lr * k * b;
+        double chunks_s = n->spill > 0 ? ceil(t.k * pred_bits / 8 / n->spill - 1e-9) : 1, chunks_e = n->spill > 0 ? ceil(w->d * exec_bits / 8 / n->spill - 1e-9) : 1;
+        ph[0].stream_bytes = t.pred_weight_bits / 8;                 /* the screener's weights, once per batch */
+        ph[0].write_bytes = 2 * (chunks_s - 1) * part.l * b * 4;
+        ph[0].macs = t.pred_macs;
         ph[0].macs_per_cycle = n->screening == 1 ? n->int4_macs : rate;
-        ph[1].gather_rows = cand;
+        ph[1].gather_rows = cand;                                    /* candidate rows of W, FP32 */
         ph[1].gather_row_bytes = w->d * exec_bits / 8;
         ph[1].write_bytes = 2 * (chunks_e - 1) * cand * 4;
-        ph[1].macs = cand * w->d;
+        ph[1].macs = t.exec_macs;
         ph[1].macs_per_cycle = rate;
         nm.result_bytes = cand * res_bytes;
     }
