@@ -74,6 +74,7 @@
      @lockstep  lock-step rows: load imbalance of data-dependent skipping, reordering into buckets
      @nearmem   near-memory ranks: DDR timing (streams, row gathers, command bus), rank-level logic
      @roofline  roofline processors (CPU, GPU) with per-kernel efficiencies
+     @attention attention einsums with predicted masks, token-parallel key loading, mask models
      @nest      nest analysis: tiles, fills, reads, updates (internal)
      @sparse.impl  occupancy, formats bound to loops, SAF probabilities, spatial skipping, the
                 combine and compute classification (internal)
@@ -1060,6 +1061,60 @@ SMDEF const char *sm_kernel_name(sm_kernel k);
 /* Keys: tops_fp32, tops_fp16, tops_int8, tops_int4, mem_gbs, launch_us, and per kernel
    eff_compute_NAME / eff_memory_NAME (NAME: gemm gemv spmm sddmm softmax gather conv). */
 SMDEF sm_result sm_roofline_load(sm_params *p, const char *section, sm_roofline *r, sm_error *err);
+
+/*=== [@attention] ATTENTION EINSUMS, PREDICTED MASKS, TOKEN-PARALLEL KEY LOADING ===============*/
+/* One Transformer encoder layer as einsums: Q,K,V[l,d] = X[l,d] W[d,d] (Linear); per head h of
+   d/heads dims, S[h,i,j] = Q[h,i,e] K[h,j,e] at the positions the mask keeps (an SDDMM), a row-wise
+   softmax over the kept scores, Z[h,i,e] = A[h,i,j] V[h,j,e] (an SpMM); the output projection and
+   the feed-forward network (Other). The mask keeps `keep` of every row (row-uniform top-k: the
+   retention ratio; causal: only j <= i). Its predictor is the two-phase operator's, in low
+   precision: X P (a ternary d x k projection: additions), Q~ = (XP) W~Q and K~ (k x k each), S~ = Q~ K~^T,
+   compared with a threshold. Defaults: heads 0 -> 1; keep 0 -> 1; k 0 -> d / 4. */
+typedef struct sm_attention {
+    double l, d, heads, dff, keep, k;
+    int causal;
+} sm_attention;
+typedef struct sm_attention_work {   /* MACs (multiply-accumulates) of one layer, all heads */
+    double linear;                   /* Q, K, V projections: 3 l d^2 */
+    double scores, context;          /* SDDMM and SpMM: keep x pairs x d each (pairs: l^2, or l(l+1)/2 causal) */
+    double dense_attention;          /* both at keep = 1 */
+    double other;                    /* output projection l d^2 + FFN 2 l d dff */
+    double softmax;                  /* exponentials (and divisions) of the kept scores: keep x pairs x heads */
+    double pred_adds;                /* X P: l d k / 3 additions */
+    double pred_qk;                  /* Q~ and K~: 2 l k^2 */
+    double pred_scores;              /* S~: pairs x k */
+    double compares;                 /* pairs (threshold) */
+    double connections;              /* kept scores of one head: keep x pairs */
+} sm_attention_work;
+SMDEF void sm_attention_work_of(const sm_attention *a, sm_attention_work *w);
+
+/* Key (and value) vector loads of a sparse attention mask (rows = queries, cols = keys; row-major
+   0/1 bytes) computed T query rows at a time:
+   - SM_KV_ROW: row by row, every kept connection loads its key;
+   - SM_KV_INORDER: T rows in lock step, round r takes every row's r-th key (in key order); a round
+     loads each distinct key it uses once;
+   - SM_KV_OOO: the locality-aware out-of-order scheduler: in each round every unfinished row takes
+     one of its keys; keys are issued greedily, the one needed by most of the rows still free first
+     (a key needed exactly by the free rows before one shared with busy rows, then the least shared);
+     a key issued to some of its rows stays for the others (it moves to a smaller bucket);
+   - SM_KV_UNION: the distinct keys of each group of T rows (a lower bound).
+   Rows go in groups of T consecutive rows (1 <= T <= 16). Returns the loads, or a negative value on
+   a bad argument or when its scratch cannot be allocated. */
+typedef enum sm_kv_order { SM_KV_ROW = 0, SM_KV_INORDER, SM_KV_OOO, SM_KV_UNION } sm_kv_order;
+SMDEF double sm_kv_loads(const unsigned char *mask, long rows, long cols, long T, sm_kv_order order);
+
+/* A mask from a density model: every row keeps round(keep x its candidates) keys (row-uniform
+   top-k; candidates: all keys, or j <= i when causal): first the `global` fraction of them on
+   shared global columns (the first ones, as in global-token patterns), then `local` of them on the
+   nearest keys (a band around the diagonal), the rest at random (seeded) among the keys not taken.
+   mask: rows x cols bytes, written. */
+typedef struct sm_mask_model {
+    long rows, cols;
+    double keep, global, local;
+    int causal;
+    unsigned long seed;
+} sm_mask_model;
+SMDEF sm_result sm_mask_make(const sm_mask_model *m, unsigned char *mask, sm_error *err);
 
 /*=== [@eval] VALIDATION, TIMING, ENERGY ========================================================*/
 /* The three actions on a storage level and the three ways an access can end, in the order of
@@ -5480,6 +5535,153 @@ SMAPI sm_result sm_roofline_load(sm_params *p, const char *section, sm_roofline 
         snprintf(key, sizeof key, "eff_memory_%s", sm__kernel_names[i]);
         if ((res = sm_params_num(p, section, key, 0, 1, r->eff_memory[i], &r->eff_memory[i], err)) != SM_OK) return res;
     }
+    return SM_OK;
+}
+
+/*=== [@attention.impl] ATTENTION, PREDICTED MASKS, TOKEN-PARALLEL KEY LOADING ==================*/
+SMAPI void sm_attention_work_of(const sm_attention *a, sm_attention_work *w) {
+    double l = a->l, d = a->d, h = a->heads > 0 ? a->heads : 1, keep = a->keep > 0 ? a->keep : 1, k = a->k > 0 ? a->k : d / 4;
+    double pairs = a->causal ? l * (l + 1) / 2 : l * l;
+    memset(w, 0, sizeof *w);
+    w->linear = 3 * l * d * d;
+    w->dense_attention = 2 * pairs * d;
+    w->scores = w->context = keep * pairs * d;
+    w->other = l * d * d + 2 * l * d * a->dff;
+    w->softmax = keep * pairs * h;
+    w->pred_adds = l * d * k / 3;
+    w->pred_qk = 2 * l * k * k;
+    w->pred_scores = pairs * k;
+    w->compares = pairs;
+    w->connections = keep * pairs;
+}
+
+/* Locality-aware scheduling of one group: keys in buckets by the set of the group's rows that still
+   need them (bit i: row i), FIFO inside a bucket. */
+static double sm__kv_group_ooo(const unsigned char *mask, long cols, long r0, long T, long *next, long *head, long *tail, long *left) {
+    long j, i, nb = 1L << T;
+    double loads = 0;
+    unsigned busy_all = 0;
+    for (i = 0; i < nb; i++) head[i] = tail[i] = -1;
+    for (i = 0; i < T; i++) left[i] = 0;
+    for (j = 0; j < cols; j++) {   /* bucket every key by its rows */
+        unsigned m = 0;
+        for (i = 0; i < T; i++) if (mask[(r0 + i) * cols + j]) { m |= 1u << i; left[i]++; }
+        next[j] = -1;
+        if (!m) continue;
+        if (tail[m] >= 0) next[tail[m]] = j; else head[m] = j;
+        tail[m] = j;
+    }
+    for (i = 0; i < T; i++) if (left[i]) busy_all |= 1u << i;
+    while (busy_all) {   /* one round: every unfinished row takes one key */
+        unsigned freeset = busy_all;
+        while (freeset) {
+            long best = -1, bi = 0, bs = 0, bsz = 0;
+            int bsub = 0;
+            for (i = 1; i < nb; i++) {
+                unsigned m = (unsigned)i, in = m & freeset;
+                long c = 0, sz = 0;
+                int sub;
+                unsigned x;
+                if (head[i] < 0 || !in) continue;
+                for (x = in; x; x &= x - 1) c++;
+                for (x = m; x; x &= x - 1) sz++;
+                sub = (m & ~freeset) == 0;
+                if (best < 0 || c > bs || (c == bs && sub > bsub) || (c == bs && sub == bsub && sz < bsz) ||
+                    (c == bs && sub == bsub && sz == bsz && head[i] < head[bi])) { best = head[i]; bi = i; bs = c; bsub = sub; bsz = sz; }
+            }
+            if (best < 0) break;
+            {   /* issue key `best` to the free rows that need it; the rest keep it for later */
+                unsigned m = (unsigned)bi, served = m & freeset, rest = m & ~served;
+                head[m] = next[best];
+                if (head[m] < 0) tail[m] = -1;
+                next[best] = -1;
+                if (rest) { if (tail[rest] >= 0) next[tail[rest]] = best; else head[rest] = best; tail[rest] = best; }
+                for (i = 0; i < T; i++) if (served >> i & 1u) { if (--left[i] == 0) busy_all &= ~(1u << i); }
+                freeset &= ~served;
+                loads++;
+            }
+        }
+    }
+    return loads;
+}
+
+SMAPI double sm_kv_loads(const unsigned char *mask, long rows, long cols, long T, sm_kv_order order) {
+    long r, j, i, *scratch = NULL, *pos = NULL;
+    double loads = 0;
+    unsigned char *seen = NULL;
+    if (!mask || rows < 1 || cols < 1 || T < 1 || T > 16) return -1;
+    if (order == SM_KV_ROW) {
+        for (r = 0; r < rows * cols; r++) loads += mask[r] != 0;
+        return loads;
+    }
+    if (order == SM_KV_OOO) {
+        size_t n = (size_t)cols + 2 * ((size_t)1 << T) + (size_t)T;
+        if (!(scratch = (long *)malloc(n * sizeof *scratch))) return -1;
+        for (r = 0; r < rows; r += T) {
+            long t = rows - r < T ? rows - r : T;
+            loads += sm__kv_group_ooo(mask, cols, r, t, scratch, scratch + cols, scratch + cols + ((size_t)1 << T), scratch + cols + 2 * ((size_t)1 << T));
+        }
+        free(scratch);
+        return loads;
+    }
+    if (!(seen = (unsigned char *)calloc((size_t)cols, 1)) || !(pos = (long *)calloc((size_t)T, sizeof *pos))) { free(seen); free(pos); return -1; }
+    for (r = 0; r < rows; r += T) {
+        long t = rows - r < T ? rows - r : T;
+        if (order == SM_KV_UNION) {
+            for (j = 0; j < cols; j++) {
+                int any = 0;
+                for (i = 0; i < t; i++) any |= mask[(r + i) * cols + j] != 0;
+                loads += any;
+            }
+            continue;
+        }
+        for (i = 0; i < t; i++) pos[i] = 0;
+        for (;;) {   /* rounds: each row's next key in key order */
+            long used[16], nu = 0, k;
+            for (i = 0; i < t; i++) {
+                const unsigned char *row = mask + (r + i) * cols;
+                while (pos[i] < cols && !row[pos[i]]) pos[i]++;
+                if (pos[i] < cols) { if (!seen[pos[i]]) { seen[pos[i]] = 1; used[nu++] = pos[i]; } pos[i]++; }
+            }
+            if (!nu) break;
+            loads += (double)nu;
+            for (k = 0; k < nu; k++) seen[used[k]] = 0;
+        }
+    }
+    free(seen);
+    free(pos);
+    return loads;
+}
+
+SMAPI sm_result sm_mask_make(const sm_mask_model *m, unsigned char *mask, sm_error *err) {
+    long r, j, c;
+    unsigned long long state = m->seed ? (unsigned long long)m->seed : 1ULL;
+    long *pool;
+    if (m->rows < 1 || m->cols < 1 || !(m->keep >= 0 && m->keep <= 1) || m->global < 0 || m->local < 0 || m->global + m->local > 1 + 1e-12)
+        return sm__fail(err, SM_ERR_VALUE, NULL, "mask model: rows, cols >= 1; keep in [0, 1]; global, local >= 0 with global + local <= 1");
+    if (!(pool = (long *)malloc(sizeof(long) * (size_t)m->cols))) return sm__fail(err, SM_ERR_LIMIT, NULL, "mask model: out of memory");
+    memset(mask, 0, (size_t)m->rows * (size_t)m->cols);
+    for (r = 0; r < m->rows; r++) {
+        unsigned char *row = mask + r * m->cols;
+        long cand = m->causal ? (r < m->cols ? r + 1 : m->cols) : m->cols;
+        long k = (long)floor(m->keep * cand + 0.5), ng = (long)floor(m->global * k + 0.5), nl = (long)floor(m->local * k + 0.5), got = 0, np = 0, off;
+        if (k > cand) k = cand;
+        for (j = 0; j < cand && got < ng; j++) if (!row[j]) { row[j] = 1; got++; }          /* global columns */
+        for (off = 0, c = 0; c < nl && off < 2 * cand; off++) {                            /* the nearest keys */
+            long jj = off % 2 ? r - (off + 1) / 2 : r + off / 2;
+            if (jj < 0 || jj >= cand || row[jj]) continue;
+            row[jj] = 1; got++; c++;
+        }
+        for (j = 0; j < cand; j++) if (!row[j]) pool[np++] = j;
+        while (got < k && np > 0) {                                                      /* the rest at random */
+            long at = (long)(sm__rand01(&state) * (double)np);
+            if (at >= np) at = np - 1;
+            row[pool[at]] = 1;
+            pool[at] = pool[--np];
+            got++;
+        }
+    }
+    free(pool);
     return SM_OK;
 }
 
