@@ -1083,7 +1083,7 @@ typedef struct sm_attention_work {   /* MACs (multiply-accumulates) of one layer
     double pred_adds;                /* X P: l d k / 3 additions */
     double pred_qk;                  /* Q~ and K~: 2 l k^2 */
     double pred_scores;              /* S~: pairs x k */
-    double compares;                 /* pairs (threshold) */
+    double compares;                 /* pairs x heads (a threshold per score of every head) */
     double connections;              /* kept scores of one head: keep x pairs */
 } sm_attention_work;
 SMDEF void sm_attention_work_of(const sm_attention *a, sm_attention_work *w);
@@ -5551,7 +5551,7 @@ SMAPI void sm_attention_work_of(const sm_attention *a, sm_attention_work *w) {
     w->pred_adds = l * d * k / 3;
     w->pred_qk = 2 * l * k * k;
     w->pred_scores = pairs * k;
-    w->compares = pairs;
+    w->compares = pairs * h;
     w->connections = keep * pairs;
 }
 

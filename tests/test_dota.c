@@ -17,7 +17,7 @@ static void test_work(void) {
     sm_attention_work_of(&a, &w);
     T(w.linear == 768 && w.dense_attention == 256 && w.scores == 64 && w.context == 64);
     T(w.other == 4 * 64 + 2 * 4 * 8 * 16 && w.softmax == 16 && NEAR(w.pred_adds, 64.0 / 3, 1e-12));
-    T(w.pred_qk == 32 && w.pred_scores == 32 && w.compares == 16 && w.connections == 8);
+    T(w.pred_qk == 32 && w.pred_scores == 32 && w.compares == 32 && w.connections == 8);
     a.causal = 1;   /* 10 of the 16 pairs */
     sm_attention_work_of(&a, &w);
     T(w.dense_attention == 160 && w.scores == 40 && w.pred_scores == 20);
