@@ -5548,8 +5548,15 @@ SMAPI void sm_attention_work_of(const sm_attention *a, sm_attention_work *w) {
     w->scores = w->context = keep * pairs * d;
     w->other = l * d * d + 2 * l * d * a->dff;
     w->softmax = keep * pairs * h;
-    w->pred_adds = l * d * k / 3;
-    w->pred_qk = 2 * l * k * k;
+    {   /* the predictor is the two-phase operator's: X (l x d) projected to k dims, then k x k products */
+        sm_twophase op;
+        sm_twophase_work t;
+        memset(&op, 0, sizeof op);
+        op.n = k; op.d = d; op.p = l; op.k = k;
+        sm_twophase_work_of(&op, &t);
+        w->pred_adds = t.pred_adds;    /* X P: l d k / 3 additions */
+        w->pred_qk = 2 * t.pred_macs;  /* Q~ and K~: l k^2 each */
+    }
     w->pred_scores = pairs * k;
     w->compares = pairs * h;
     w->connections = keep * pairs;
