@@ -52,6 +52,20 @@
      - counts are rounded as Sparseloop rounds them; totals use average utilized instances.
        A compute-skip model (sm_spec.skip_model) may replace the compute timing.
 
+   MECHANISM MODELS (designs a loop nest alone does not describe; plain desc structs, zero = default)
+     sm_params_load_file / sm_params_read     INI parameter file -> desc structs (file:line errors)
+     sm_twophase_work_of, sm_twophase_pipeline a predictor (JL-reduced, low precision, ternary
+                                              projection) and an executor restricted to its mask;
+                                              a chain of steps pipelined one step ahead
+     sm_mac_rate / sm_mac_pj                  MAC throughput and energy by width (fixed, linear,
+                                              quadratic rules)
+     sm_lockstep_eval                         rows in lock step: load imbalance of data-dependent
+                                              skipping, balancing by reordering into buckets
+     sm_ddr_stream / _gather, sm_nearmem_eval DDR timing; logic at every DRAM rank
+     sm_roofline_time                         CPU / GPU rooflines with per-kernel efficiencies
+     sm_attention_work_of, sm_kv_loads        attention einsums with predicted masks; key loads
+                                              of token-parallel dataflows
+
    TABLE OF CONTENTS (grep '\[@' sparsemodel.h; each tag has a declaration and an .impl half)
      @base      limits, result codes, errors, locations
      @workload  einsum, dims, tensors (sm_problem)
@@ -70,7 +84,7 @@
                 sm_net_estimate, sm_spec_resolve_energy)
      @params    parameter files: INI sections for the mechanism models (sm_params_*)
      @twophase  speculative two-phase operator: JL dimension, per-phase work, pipelining, sm_bound
-     @precision multi-precision MAC arrays: throughput and energy per width, rows split by width
+     @macarray  multi-precision MAC arrays: throughput and energy per width, rows split by width
      @lockstep  lock-step rows: load imbalance of data-dependent skipping, reordering into buckets
      @nearmem   near-memory ranks: DDR timing (streams, row gathers, command bus), rank-level logic
      @roofline  roofline processors (CPU, GPU) with per-kernel efficiencies
@@ -901,21 +915,21 @@ SMDEF double sm_bound(int n, const double *demand, const double *rate, int *whic
    pred_bits, exec_bits, proj_bits (n, d, p, keep, input_density, skip come from the workload). */
 SMDEF sm_result sm_twophase_load(sm_params *p, const char *section, sm_twophase *op, sm_error *err);
 
-/*=== [@precision] MULTI-PRECISION MAC ARRAYS ===================================================*/
+/*=== [@macarray] MULTI-PRECISION MAC ARRAYS ====================================================*/
 /* A MAC array of `units` multipliers `bits` wide. At a narrower width b (>= min_bits) it runs:
-   - SM_PREC_FIXED:     1 MAC per unit per cycle (separate fixed-width units: an INT4 array is an
+   - SM_MAC_FIXED:     1 MAC per unit per cycle (separate fixed-width units: an INT4 array is an
                         array with bits = 4);
-   - SM_PREC_LINEAR:    bits/b MACs per unit per cycle (bit-serial / SIMD-split datapaths);
-   - SM_PREC_QUADRATIC: (bits/b)^2 MACs per unit per cycle (a bits-wide multiplier built of b-bit
+   - SM_MAC_LINEAR:    bits/b MACs per unit per cycle (bit-serial / SIMD-split datapaths);
+   - SM_MAC_QUADRATIC: (bits/b)^2 MACs per unit per cycle (a bits-wide multiplier built of b-bit
                         multipliers, each usable alone: FX16 from INT2 gives 64 INT2 MACs).
    Energy: the datapath switches the same per cycle, so a b-bit MAC costs mac_pj divided by the same
    factor (FIXED: mac_pj at any width). Rows may be configured to different widths (sm_mac_rows_split).
    Defaults: units 0 -> 1; bits 0 -> 16; min_bits 0 -> bits. */
-typedef enum sm_prec_rule { SM_PREC_FIXED = 0, SM_PREC_LINEAR, SM_PREC_QUADRATIC } sm_prec_rule;
+typedef enum sm_mac_rule { SM_MAC_FIXED = 0, SM_MAC_LINEAR, SM_MAC_QUADRATIC } sm_mac_rule;
 typedef struct sm_mac_array {
     long units;
     int bits, min_bits;
-    sm_prec_rule rule;
+    sm_mac_rule rule;
     double mac_pj;                 /* pJ per MAC at the native width */
 } sm_mac_array;
 /* MACs of width b one unit does per cycle (0 if b is narrower than min_bits or wider than bits). */
@@ -5172,12 +5186,12 @@ SMAPI sm_result sm_twophase_load(sm_params *p, const char *section, sm_twophase 
     return sm_params_read(p, section, keys, (int)(sizeof keys / sizeof keys[0]), op, err);
 }
 
-/*=== [@precision.impl] MULTI-PRECISION MAC ARRAYS ==============================================*/
+/*=== [@macarray.impl] MULTI-PRECISION MAC ARRAYS ===============================================*/
 SMAPI double sm_mac_factor(const sm_mac_array *a, int b) {
     int bits = a->bits > 0 ? a->bits : 16, minb = a->min_bits > 0 ? a->min_bits : bits;
     double f = (double)bits / (b > 0 ? b : 1);
     if (b <= 0 || b > bits || b < minb) return 0;
-    return a->rule == SM_PREC_QUADRATIC ? f * f : a->rule == SM_PREC_LINEAR ? f : 1;
+    return a->rule == SM_MAC_QUADRATIC ? f * f : a->rule == SM_MAC_LINEAR ? f : 1;
 }
 
 SMAPI double sm_mac_rate(const sm_mac_array *a, int b) { return (double)(a->units > 0 ? a->units : 1) * sm_mac_factor(a, b); }
@@ -5212,9 +5226,9 @@ SMAPI sm_result sm_mac_array_load(sm_params *p, const char *section, sm_mac_arra
     const char *rule = sm_params_get(p, section, "rule", &loc);
     sm_result r = sm_params_read(p, section, keys, (int)(sizeof keys / sizeof keys[0]), a, err);
     if (r != SM_OK || !rule) return r;
-    if (!strcmp(rule, "fixed")) a->rule = SM_PREC_FIXED;
-    else if (!strcmp(rule, "linear")) a->rule = SM_PREC_LINEAR;
-    else if (!strcmp(rule, "quadratic")) a->rule = SM_PREC_QUADRATIC;
+    if (!strcmp(rule, "fixed")) a->rule = SM_MAC_FIXED;
+    else if (!strcmp(rule, "linear")) a->rule = SM_MAC_LINEAR;
+    else if (!strcmp(rule, "quadratic")) a->rule = SM_MAC_QUADRATIC;
     else return sm__fail(err, SM_ERR_VALUE, &loc, "[%s] rule: '%s' is not fixed, linear or quadratic", section, rule);
     return SM_OK;
 }

@@ -1,5 +1,5 @@
 /* Unit tests of the DUET mechanisms: parameter files [@params], the two-phase operator [@twophase],
-   multi-precision MAC arrays [@precision], lock-step rows [@lockstep] (against a brute-force
+   multi-precision MAC arrays [@macarray], lock-step rows [@lockstep] (against a brute-force
    per-step simulation on random masks). Reaches sm__ internals: it defines the implementation. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
@@ -24,7 +24,7 @@ static void test_params(void) {
     T(sm_params_load_string(text, "unit.ini", NULL, 0, &p, &e) == SM_OK);
     if (!p) { printf("%s\n", e.text); return; }
     T(sm_lockstep_load(p, "lockstep", &ls, &e) == SM_OK && ls.rows == 16 && ls.lanes == 16 && ls.buckets == 16 && ls.items == 0);
-    T(sm_mac_array_load(p, "mac spec", &ma, &e) == SM_OK && ma.units == 512 && ma.bits == 4 && ma.rule == SM_PREC_FIXED && ma.mac_pj == 0.0625);
+    T(sm_mac_array_load(p, "mac spec", &ma, &e) == SM_OK && ma.units == 512 && ma.bits == 4 && ma.rule == SM_MAC_FIXED && ma.mac_pj == 0.0625);
     T(sm_params_count(p, "layer ") == 2 && !strcmp(sm_params_section(p, "layer ", 1), "layer conv2") && sm_params_section(p, "layer ", 2) == NULL);
     T(sm_params_num(p, "layer conv1", "C", 1, -1, 0, &v, &e) == SM_OK && v == 3);
     T(sm_params_num(p, "layer conv1", "M", 1, -1, 7, &v, &e) == SM_OK && v == 7);   /* absent: default */
@@ -113,25 +113,25 @@ static void test_twophase(void) {
     }
 }
 
-/* [@precision] */
+/* [@macarray] */
 static void test_precision(void) {
     sm_mac_array a;
     long r1;
     double t;
     memset(&a, 0, sizeof a);
-    a.units = 512; a.bits = 16; a.min_bits = 2; a.rule = SM_PREC_QUADRATIC; a.mac_pj = 1.26;
+    a.units = 512; a.bits = 16; a.min_bits = 2; a.rule = SM_MAC_QUADRATIC; a.mac_pj = 1.26;
     T(sm_mac_rate(&a, 16) == 512 && sm_mac_rate(&a, 8) == 2048 && sm_mac_rate(&a, 4) == 8192 && sm_mac_rate(&a, 2) == 32768);
     T(sm_mac_rate(&a, 1) == 0 && sm_mac_rate(&a, 32) == 0);
     T(NEAR(sm_mac_pj(&a, 4), 1.26 / 16, 1e-12));
-    a.rule = SM_PREC_LINEAR;
+    a.rule = SM_MAC_LINEAR;
     T(sm_mac_rate(&a, 4) == 2048);
-    a.rule = SM_PREC_FIXED;
+    a.rule = SM_MAC_FIXED;
     T(sm_mac_rate(&a, 4) == 512 && sm_mac_pj(&a, 4) == 1.26);
     memset(&a, 0, sizeof a);
     T(sm_mac_rate(&a, 16) == 1 && sm_mac_rate(&a, 8) == 0);   /* defaults: 1 unit, 16 bits, min 16 */
     /* rows split: 32 rows of 16 units; job 1: 8192 INT4 MACs (16x per unit), job 2: 16384 FX16 MACs */
     memset(&a, 0, sizeof a);
-    a.units = 512; a.bits = 16; a.min_bits = 2; a.rule = SM_PREC_QUADRATIC;
+    a.units = 512; a.bits = 16; a.min_bits = 2; a.rule = SM_MAC_QUADRATIC;
     t = sm_mac_rows_split(&a, 32, 8192, 4, 16384, 16, &r1);
     /* r rows for INT4: 8192 / (r x 256), 16384 / ((32 - r) x 16); best r = 1: max(32, ceil(33.03)) = 34 */
     T(r1 == 1 && t == 34);
