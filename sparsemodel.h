@@ -5234,14 +5234,8 @@ SMAPI sm_result sm_mac_array_load(sm_params *p, const char *section, sm_mac_arra
 }
 
 /*=== [@lockstep.impl] LOCK-STEP ROWS ===========================================================*/
-/* A small deterministic generator (splitmix64), local to each evaluation. */
-static double sm__rand01(unsigned long long *s) {
-    unsigned long long z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return (double)(z >> 11) * (1.0 / 9007199254740992.0);
-}
+/* Uniform in [0, 1) from the header's generator (sm__rng, splitmix64), local to each evaluation. */
+static double sm__rng01(sm__rng *r) { return (double)(sm__next(r) >> 11) * (1.0 / 9007199254740992.0); }
 
 /* The binomial pmf of Bin(N, q) (N whole) over [lo, lo + n), where it exceeds 1e-15 of its mode,
    renormalized, in buf[0 .. n) (buf has room for N + 1 values). */
@@ -5351,10 +5345,11 @@ SMAPI sm_result sm_lockstep_eval(const sm_lockstep *d, sm_lockstep_result *o, sm
         o->cycles = (groups - 1) * e_full + e_last;
         o->exact = 1;
     } else {             /* reordered windows: Monte-Carlo over kept counts, exact row-time draws */
-        unsigned long long state = d->seed ? (unsigned long long)d->seed : 1ULL;
+        sm__rng state;
         long B = d->buckets, *cnts = (long *)malloc(sizeof(long) * (size_t)units), *order = (long *)malloc(sizeof(long) * (size_t)units);
         long *bstart = (long *)calloc((size_t)B + 1, sizeof(long));
         double sum = 0, *pc = buf;   /* cumulative Bin(items, keep) */
+        state.s = d->seed ? (unsigned long long)d->seed : 1ULL;
 #define SM__SLOT(k) (B - 1 - ((k) * B / (items + 1) < B ? (k) * B / (items + 1) : B - 1))
         if (!cnts || !order || !bstart) { free(cnts); free(order); free(bstart); r = sm__fail(err, SM_ERR_LIMIT, NULL, "lockstep: out of memory"); goto done; }
         for (n = 0; n <= items; n++) pc[n] = (n ? pc[n - 1] : 0) + pn[n];
@@ -5362,7 +5357,7 @@ SMAPI sm_result sm_lockstep_eval(const sm_lockstep *d, sm_lockstep_result *o, sm
             long b, u;
             memset(bstart, 0, sizeof(long) * (size_t)(B + 1));
             for (u = 0; u < units; u++) {   /* draw the kept count of every unit, count per slot */
-                double x = sm__rand01(&state);
+                double x = sm__rng01(&state);
                 long k = 0, hi = items;
                 while (k < hi) { long mid = (k + hi) / 2; if (pc[mid] >= x) hi = mid; else k = mid + 1; }
                 cnts[u] = k;
@@ -5375,7 +5370,7 @@ SMAPI sm_result sm_lockstep_eval(const sm_lockstep *d, sm_lockstep_result *o, sm
                 long e = u + rows < units ? u + rows : units;
                 for (j = u; j < e; j++) {
                     const sm__rowd *q = &rd[cnts[order[j]]];
-                    double x = sm__rand01(&state);
+                    double x = sm__rng01(&state);
                     long k = 0, hi = q->count - 1;
                     while (k < hi) { long mid = (k + hi) / 2; if (cdf[q->start + mid] >= x) hi = mid; else k = mid + 1; }
                     t = fmax(t, vals[q->start + k]);
@@ -5676,11 +5671,12 @@ SMAPI double sm_kv_loads(const unsigned char *mask, long rows, long cols, long T
 
 SMAPI sm_result sm_mask_make(const sm_mask_model *m, unsigned char *mask, sm_error *err) {
     long r, j, c;
-    unsigned long long state = m->seed ? (unsigned long long)m->seed : 1ULL;
+    sm__rng state;
     long *pool;
     if (m->rows < 1 || m->cols < 1 || !(m->keep >= 0 && m->keep <= 1) || m->global < 0 || m->local < 0 || m->global + m->local > 1 + 1e-12)
         return sm__fail(err, SM_ERR_VALUE, NULL, "mask model: rows, cols >= 1; keep in [0, 1]; global, local >= 0 with global + local <= 1");
     if (!(pool = (long *)malloc(sizeof(long) * (size_t)m->cols))) return sm__fail(err, SM_ERR_LIMIT, NULL, "mask model: out of memory");
+    state.s = m->seed ? (unsigned long long)m->seed : 1ULL;
     memset(mask, 0, (size_t)m->rows * (size_t)m->cols);
     for (r = 0; r < m->rows; r++) {
         unsigned char *row = mask + r * m->cols;
@@ -5695,7 +5691,7 @@ SMAPI sm_result sm_mask_make(const sm_mask_model *m, unsigned char *mask, sm_err
         }
         for (j = 0; j < cand; j++) if (!row[j]) pool[np++] = j;
         while (got < k && np > 0) {                                                      /* the rest at random */
-            long at = (long)(sm__rand01(&state) * (double)np);
+            long at = (long)(sm__rng01(&state) * (double)np);
             if (at >= np) at = np - 1;
             row[pool[at]] = 1;
             pool[at] = pool[--np];

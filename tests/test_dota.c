@@ -105,7 +105,7 @@ static void test_kv(void) {
     static const int a1[] = { 2, 3 }, a2[] = { 1, 2, 5 }, a3[] = { 2, 3 }, a4[] = { 1, 3, 5 };
     /* Figs. 7.15/7.16: q1{1,2,3} q2{2,3,4} q3{2,5,6} q4{3,4,5}: 12, in order 11, out of order 7 */
     static const int b1[] = { 1, 2, 3 }, b2[] = { 2, 3, 4 }, b3[] = { 2, 5, 6 }, b4[] = { 3, 4, 5 };
-    unsigned long long seed = 99;
+    sm__rng seed = { 99 };
     int trial, ok_lo = 1, ok_hi = 1, ok_union = 1, ok_in = 1, equal = 0;
     double excess = 0;
     memset(m, 0, sizeof m);
@@ -129,8 +129,8 @@ static void test_kv(void) {
         double opt, ooo;
         memset(m, 0, sizeof m);
         for (r = 0; r < 4; r++) {
-            int n = 1 + (int)(sm__rand01(&seed) * 3), got = 0;
-            while (got < n) { j = (int)(sm__rand01(&seed) * 6); if (!m[r * 6 + j]) { m[r * 6 + j] = 1; got++; } }
+            int n = 1 + (int)(sm__rng01(&seed) * 3), got = 0;
+            while (got < n) { j = (int)(sm__rng01(&seed) * 6); if (!m[r * 6 + j]) { m[r * 6 + j] = 1; got++; } }
         }
         opt = optimum(m, 4, 6);
         ooo = sm_kv_loads(m, 4, 6, 4, SM_KV_OOO);
@@ -147,7 +147,7 @@ static void test_kv(void) {
     /* union against brute force on a bigger random mask, several group sizes */
     {
         long r, j, g, Tn;
-        for (r = 0; r < 64 * 64; r++) m[r] = sm__rand01(&seed) < 0.1;
+        for (r = 0; r < 64 * 64; r++) m[r] = sm__rng01(&seed) < 0.1;
         for (Tn = 1; Tn <= 8; Tn *= 2) {
             double u = 0;
             for (g = 0; g < 64; g += Tn)

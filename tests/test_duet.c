@@ -140,8 +140,8 @@ static void test_precision(void) {
 }
 
 /* [@lockstep] brute force: random masks, the slowest row per step */
-static unsigned long long rng = 12345;
-static double urand(void) { return sm__rand01(&rng); }
+static sm__rng rng = { 12345 };
+static double urand(void) { return sm__rng01(&rng); }
 
 static double sim_lockstep(const sm_lockstep *d, long trials) {
     long rows = d->rows, lanes = d->lanes, items = d->items, units = d->units, L = (long)d->lane_work, t, u, i, j, l, g;
