@@ -70,6 +70,9 @@
      @base      limits, result codes, errors, locations
      @workload  einsum, dims, tensors (sm_problem)
      @arch      storage levels, compute, constant-power components (sm_level, sm_compute, sm_component)
+     @opskip    outer-product block skipping, structured N:M compute, accumulation buffer (sm_skip_desc)
+     @im2col    convolution lowering: shapes and software lowering costs (sm_conv, sm_im2col_count)
+     @gpu       tiled GEMM kernels on a GPU-like hierarchy, waves, ESC SpGEMM (sm_gpu_eval)
      @mapping   loop nest and keep/bypass (sm_level_map)
      @sparse    density models, rank formats, SAFs, the compute-skip hook (sm_density,
                 sm_format, sm_saf, sm_skip_fn)
@@ -678,6 +681,178 @@ SMDEF sm_result sm_array_area(const struct sm_spec *spec, double *um2, sm_error 
    zeros of probability p_zero: a zero run longer than 2^run_bits - 1 is cut by stored zeros. */
 SMDEF double sm_run_padding(double p_zero, int run_bits);
 
+/*=== [@opskip] OUTER-PRODUCT BLOCK SKIPPING, STRUCTURED N:M COMPUTE, ACCUMULATION BUFFER ========*/
+/* Two compute-skip mechanisms for the hook above, selected by sm_spec.skip (INI [skip]).
+
+   Outer-product block skipping. An outer-product unit takes, for each reduction index k (a "set"),
+   a fiber of one operand (fiber[0] elements along its output rank, e.g. 32 rows of A) and a fiber
+   of the other (fiber[1], e.g. 32 columns of B). It condenses each fiber (non-zeros first) and
+   walks them in granules: one unit step multiplies granule[0] x granule[1] condensed values, so a
+   set costs ceil(nnz0 / g0) x ceil(nnz1 / g1) steps instead of ceil(f0 / g0) x ceil(f1 / g1).
+   The two operands are independent, so E[steps] = E[ceil(X0 / g0)] x E[ceil(X1 / g1)], X the
+   non-zeros of one fiber under the operand's density model (exact for every model: hypergeometric
+   for uniform, binomial across and exact along an N:M rank, position-averaged for banded and mask).
+   A binary outer product of the two fiber bitmaps (set_cycles) locates the products; it runs only
+   when both fibers hold a non-zero. A two-level bitmap (a bit per tile of fiber x tile_k elements,
+   then a bit per element of a non-empty tile) skips whole tiles: fixed_cycles (per-set predicate
+   setup) are paid only by sets of a non-empty tile pair. auto_side lets the cheaper assignment of
+   the operands to the two granules win (the software computes the transposed product).
+   Defaults: fiber 32 32, granule 8 16, tile_k 16, set_cycles 0, fixed_cycles 0, side0 0 (the first
+   operand takes granule[0]), auto_side 0. Operand ranks (rank: along the fiber; krank: the
+   reduction) are derived from a GEMM-like einsum by the loader and by sm_eval.
+
+   Structured N:M compute. The hardware executes a structured operand as a series of N_i:M_i
+   terms (one term: an ordinary N:M sparse tensor core; several: a TASD series, the terms run one
+   after another into the same output). Cycles are dense x sum N_i / M_i: the cost follows the
+   pattern, not the fill (a block with fewer non-zeros than N still takes its N slots). */
+#ifndef SM_MAX_SERIES
+#define SM_MAX_SERIES 4    /* terms of one structured series */
+#endif
+typedef enum sm_skip_kind { SM_SKIP_MODEL_NONE = 0, SM_SKIP_MODEL_OUTER, SM_SKIP_MODEL_STRUCTURED } sm_skip_kind;
+
+typedef struct sm_opskip {
+    double fiber[2];               /* fiber lengths of side 0 and side 1 (a warp tile's M and N) */
+    double granule[2];             /* condensed values per unit step on each side */
+    double tile_k;                 /* reduction extent of a two-level-bitmap tile */
+    double set_cycles;             /* cycles per set whose two fibers are both non-empty */
+    double fixed_cycles;           /* cycles per set of a non-empty tile pair */
+    int side0;                     /* the operand (0 or 1) on side 0 */
+    int auto_side;                 /* 1: choose the cheaper side assignment */
+} sm_opskip;
+
+/* Per-set expectations (one set = one k of one fiber pair). */
+typedef struct sm_opskip_stats {
+    double steps, dense_steps;     /* expected unit steps; ceil(f0/g0) x ceil(f1/g1) */
+    double p_fibers;               /* P(both fibers non-empty): binary outer products */
+    double p_tiles;                /* P(both two-level tiles non-empty) */
+    double cycles;                 /* steps + set_cycles x p_fibers + fixed_cycles x p_tiles */
+    double products, dense_products;   /* expected effectual products; f0 x f1 */
+    double nnz[2], ceil_mean[2], p_empty[2];   /* per side (after the side choice) */
+    int side0;                     /* the operand the choice put on side 0 */
+} sm_opskip_stats;
+
+typedef struct sm_series { int nterms; int n[SM_MAX_SERIES], m[SM_MAX_SERIES]; } sm_series;
+
+/* The compute-skip mechanism of a spec (INI [skip]); kind 0: Sparseloop's rules. */
+typedef struct sm_skip_desc {
+    sm_skip_kind kind;
+    sm_opskip outer;
+    int op;                        /* structured: the operand the series applies to */
+    sm_series series;              /* structured: the hardware terms */
+    int rank[2], krank[2];         /* per operand: fiber rank and reduction rank (resolved) */
+    sm_loc loc;
+} sm_skip_desc;
+
+/* E[ceil(X / g)], P(X = 0) and E[X] for X the non-zeros of a fiber: len elements along tensor
+   rank `rank`, one along the others. */
+SMDEF void sm_fiber_expect(const sm_density *d, int rank, double len, double g, double *ceil_mean, double *p_empty, double *mean);
+/* P(a box with extents e[0..nranks) of the tensor holds no non-zero). */
+SMDEF double sm_box_p_empty(const sm_density *d, int nranks, const double *e);
+/* Per-set expectations for operands d0, d1 (operand order) with the ranks of desc. */
+SMDEF sm_result sm_opskip_expect(const sm_skip_desc *desc, const sm_density *d0, const sm_density *d1, sm_opskip_stats *out, sm_error *err);
+/* The unit steps one set enables, as a bit mask: bit a x ceil(f1/g1) + b for the a-th granule of
+   side 0 and the b-th of side 1 (the predicate order of a SpWMMA set). */
+SMDEF unsigned sm_opskip_mask(const sm_opskip *o, double nnz0, double nnz1);
+/* The built-in skip hooks; params is a resolved const sm_skip_desc *. */
+SMDEF sm_result sm_skip_outer_product(const sm_skip_query *q, const void *params, sm_skip_answer *out);
+SMDEF sm_result sm_skip_structured(const sm_skip_query *q, const void *params, sm_skip_answer *out);
+/* Sum of N_i / M_i of a series (1 for an empty series). */
+SMDEF double sm_series_density(const sm_series *s);
+
+/* Accumulation buffer of a scatter-accumulate unit: `products` accumulations per step land on
+   `banks` banks of `ports` accesses per cycle each (uniformly at random: condensed outer-product
+   outputs scatter over the tile); an operand collector merges `window` steps before issuing.
+   Returns the expected cycles per step (>= products / (banks x ports)); the expected maximum
+   bank load comes from a seeded Monte-Carlo of `trials` windows (deterministic, no allocation). */
+SMDEF double sm_accbuf_cycles(double products, double banks, double ports, double window, int trials);
+
+/*=== [@im2col] CONVOLUTION LOWERING ============================================================*/
+/* A convolution (one image of batch `n`) and the GEMM it lowers to: M = n x P x Q output pixels,
+   K = C x R x S, N = the output channels. Explicit lowering materializes the M x K matrix
+   (about R x S / stride^2 times the input); implicit lowering converts addresses on chip. */
+typedef struct sm_conv { double n, c, h, w, r, s, stride, pad; } sm_conv;   /* stride 0 -> 1 */
+typedef enum sm_im2col_kind {
+    SM_IM2COL_NONE = 0,            /* not a convolution (a GEMM) */
+    SM_IM2COL_EXPLICIT,            /* a lowering pass writes the lowered matrix, the GEMM reads it */
+    SM_IM2COL_IMPLICIT,            /* dense implicit: the input is read, lowered on chip */
+    SM_IM2COL_BITMAP,              /* implicit on a bitmap-encoded input (mask, shift, popcount) */
+    SM_IM2COL_CSR                  /* implicit on a CSR input (two dependent reads per non-zero) */
+} sm_im2col_kind;
+/* Unit costs of a software lowering (normalized time): a streamed element access, one operation
+   on a 32-bit bitmap word, a data-dependent read. Defaults 1, 1, 4 (a dependent read waits for
+   the load-to-use latency of an L1 hit, about 4 cycles, where streamed accesses pipeline). */
+typedef struct sm_im2col_costs { double stream, bitop, dependent; } sm_im2col_costs;
+typedef struct sm_im2col_ops { double streamed, bitops, dependent, time; } sm_im2col_ops;
+SMDEF void sm_conv_out(const sm_conv *cv, double *p, double *q);
+SMDEF void sm_conv_gemm(const sm_conv *cv, double *m, double *k);   /* lowered M and K */
+/* Operation counts of lowering the whole input at input density `density` (i.i.d.), and their
+   time under costs (NULL: defaults). */
+SMDEF void sm_im2col_count(const sm_conv *cv, sm_im2col_kind kind, double density, const sm_im2col_costs *costs, sm_im2col_ops *out);
+
+/*=== [@gpu] TILED KERNELS ON A GPU-LIKE HIERARCHY ==============================================*/
+/* A GEMM Z[m,n] += A[m,k] * B[k,n] (or a lowered convolution) run as thread blocks ("CTAs") on a
+   hierarchy global memory -> shared cache -> per-SM scratchpad -> per-sub-core registers ->
+   [accumulation buffer] -> MACs, the way CUTLASS/cuDNN tile it. The levels come from the spec's
+   [level] sections (their instances give SMs and sub-cores, read_bw/write_bw the bandwidths in
+   words/cycle), the MACs from [compute], the skip mechanism from [skip]. Per role:
+     global   reads each operand once (the shared cache and CTA rasterization catch the reuse
+              across thread blocks), writes the output once; explicit lowering adds a pass that
+              reads the input and writes the lowered matrix; implicit lowering reads the input.
+     cache    delivers A once per CTA column (ceil(N / cta_n) times) and B once per CTA row;
+              with skip_partner an operand's CTA k-tile is fetched only when the partner's tile
+              is non-empty (metadata always moves).
+     SMEM     delivers A once per warp column and B once per warp row (per set: only when the
+              partner fiber is non-empty, with skip_partner); per SM, the busiest SM's share.
+     ACC      gathers and scatters every effectual product (a read and a write each), plus a
+              swap of the warp tile with the registers per k-tile when a sub-core owns several.
+   Compute: per sub-core, warp tiles x K sets, each ceil(warp_m x warp_n / MACs) cycles dense or
+   the skip model's cycles. Thread blocks are dealt to SMs round-robin: the busiest SM runs
+   ceil(CTAs / SMs) of them, ctas_per_sm at a time sharing its sub-cores (wave and tile
+   quantization). Cycles = max over compute and every role's bandwidth-bound cycles (a software
+   pipeline overlaps them) + the explicit lowering pass.
+   The ESC kernel instead models a CSR SpGEMM on the CUDA cores: expand every intermediate product
+   (key, value), radix-sort the keys, compress; traffic at the cache when the intermediates fit
+   in it, else at global memory. */
+typedef enum sm_gpu_kernel { SM_GPU_OFF = 0, SM_GPU_TILED, SM_GPU_ESC } sm_gpu_kernel;
+typedef enum sm_opfmt { SM_OPFMT_DENSE = 0, SM_OPFMT_BITMAP, SM_OPFMT_CSR, SM_OPFMT_NM } sm_opfmt;
+typedef enum sm_gpu_role { SM_GPU_DRAM = 0, SM_GPU_L2, SM_GPU_SMEM, SM_GPU_RF, SM_GPU_ACC, SM_GPU_ROLES } sm_gpu_role;
+/* Defaults: level[] by position (DRAM 0, L2 1, SMEM 2, RF 3; ACC none); cta 128 128 32; warp 32 32;
+   ctas_per_sm 1; formats dense; index_bits 32; out_bits the problem's word_bits; acc_banks 0
+   (conflict-free); acc_ports 0 (the ACC level's read_bw); acc_window 1; esc_key_bits 32,
+   esc_value_bits 32, esc_radix_bits 8. */
+typedef struct sm_gpu_desc {
+    sm_gpu_kernel kernel;
+    int level[SM_GPU_ROLES];       /* role -> level index + 1 (0: default) */
+    double cta[3], warp[2];        /* thread-block M N K tile, warp M N tile */
+    double ctas_per_sm;
+    sm_opfmt format[2];            /* storage format of operand 0 (A) and 1 (B) */
+    int index_bits, out_bits;
+    int skip_partner;
+    double acc_banks, acc_window;  /* accumulation-buffer bank-conflict model (sm_accbuf_cycles) */
+    sm_im2col_kind im2col;
+    sm_conv conv;                  /* the convolution lowered to [problem] (im2col != NONE) */
+    double im2col_set_cycles;      /* implicit bitmap lowering: cycles per set (register bit ops) */
+    double esc_key_bits, esc_value_bits, esc_radix_bits;
+    sm_loc loc;
+} sm_gpu_desc;
+
+typedef struct sm_gpu_stats {
+    double m, n, k;                /* the GEMM */
+    double ctas, sms, per_sm_ctas, rounds, subcores_busy;
+    double reads[SM_GPU_ROLES], writes[SM_GPU_ROLES];   /* words of each level's word_bits, totals */
+    double role_cycles[SM_GPU_ROLES];                   /* bandwidth-bound cycles (busiest instance) */
+    double compute_cycles, prepass_cycles, cycles, seconds;
+    double computes, effectual;    /* MACs: algorithmic, effectual */
+    int bound;                     /* the binding term: -1 compute, else a role */
+    sm_opskip_stats skip;          /* per-set expectations (outer-product skipping) */
+} sm_gpu_stats;
+
+struct sm_spec;   /* defined in [@spec] */
+/* Evaluate spec s as a GPU kernel (s->gpu.kernel != OFF). No allocation. */
+SMDEF sm_result sm_gpu_eval(const struct sm_spec *s, sm_gpu_stats *out, sm_error *err);
+SMDEF void sm_gpu_report(FILE *f, const struct sm_spec *s, const sm_gpu_stats *st);
+
+
 /*=== [@spec] EVALUATION SPEC AND INI LOADER ====================================================*/
 /* A key of a section the evaluation does not read ([constraints], [mapper], [sweep]), kept verbatim
    with its location for the search layer (@search), which interprets it. */
@@ -703,6 +878,9 @@ typedef struct sm_spec {
     sm_saf safs[SM_MAX_SAFS];
     sm_skip_fn skip_model;         /* optional compute-skip mechanism (NULL: Sparseloop's rules) */
     const void *skip_params;       /* passed to skip_model */
+    sm_skip_desc skip;             /* built-in skip mechanism (INI [skip]); used when skip_model is NULL */
+    sm_gpu_desc gpu;               /* GPU kernel model (INI [gpu]); evaluated by sm_gpu_eval */
+    double die_mm2, tdp_w;         /* host chip area and power, to put [component] totals in proportion ([arch]) */
     sm_skipsched *skipsched;       /* [skipsched]: owned with its cache (a copy of a spec shares both);
                                       the loader points skip_model/skip_params at it */
     int ncomponents;
@@ -2460,6 +2638,157 @@ static sm_result sm__apply_unit_costs(sm_unit_costs *c, const sm__kv *kv, sm_err
     return sm__unknown(kv, err);
 }
 
+/* ---- [skip], [gpu] ---- */
+static sm_result sm__gemm_shape(const sm_problem *p, int *dm, int *dn, int *dk, int *rank, int *krank, const sm_loc *where, const char *who, sm_error *err);
+
+/* Exactly n numbers >= lo, separated by white space. */
+static sm_result sm__nums(const sm__kv *kv, double *out, int n, double lo, sm_error *err) {
+    const char *v = kv->value;
+    int i;
+    for (i = 0; i < n; i++) {
+        char *end;
+        double x;
+        sm__skip_ws(&v);
+        errno = 0;
+        x = strtod(v, &end);
+        if (end == v || errno == ERANGE || !isfinite(x))
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: expected %d numbers, got '%s'", kv->section, kv->key, n, kv->value);
+        if (x < lo) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: %g must be at least %g", kv->section, kv->key, x, lo);
+        out[i] = x;
+        v = end;
+    }
+    sm__skip_ws(&v);
+    if (*v) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: expected %d numbers, got '%s'", kv->section, kv->key, n, kv->value);
+    return SM_OK;
+}
+
+/* One of the words in `names` (NULL-terminated); its index. */
+static sm_result sm__word(const sm__kv *kv, const char *const *names, int *out, sm_error *err) {
+    char list[160] = "";
+    int i;
+    for (i = 0; names[i]; i++) if (!strcmp(kv->value, names[i])) { *out = i; return SM_OK; }
+    for (i = 0; names[i]; i++) { strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1); strncat(list, names[i], sizeof list - strlen(list) - 1); }
+    return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is not one of %s", kv->section, kv->key, kv->value, list);
+}
+
+/* An operand of a two-operand einsum: its index 0 or 1. */
+static sm_result sm__operand(const sm__kv *kv, const sm_problem *p, const char *name, int *out, sm_error *err) {
+    int t = sm_problem_tensor(p, name);
+    if (t < 0 || p->tensors[t].is_output || t > 1)
+        return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is not one of the first two operands of the einsum", kv->section, kv->key, name);
+    *out = t;
+    return SM_OK;
+}
+
+/* "N:M" terms joined by '+', M nested (each a multiple of the one before), M <= 256. */
+static sm_result sm__parse_series(const sm__kv *kv, sm_series *s, sm_error *err) {
+    const char *v = kv->value;
+    memset(s, 0, sizeof *s);
+    for (;;) {
+        int n, m, used = 0;
+        sm__skip_ws(&v);
+        if (s->nterms == SM_MAX_SERIES) return sm__fail(err, SM_ERR_LIMIT, &kv->loc, "[%s] %s: more than %d terms", kv->section, kv->key, SM_MAX_SERIES);
+        if (sscanf(v, "%d:%d%n", &n, &m, &used) != 2 || n < 0 || m < 1 || n > m || m > 256)
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: '%s' is not N:M terms joined by '+' (0 <= N <= M <= 256)", kv->section, kv->key, kv->value);
+        if (s->nterms && m % s->m[s->nterms - 1])
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: M=%d is not a multiple of the previous term's M=%d (series terms must nest)", kv->section, kv->key, m, s->m[s->nterms - 1]);
+        s->n[s->nterms] = n; s->m[s->nterms] = m; s->nterms++;
+        v += used;
+        sm__skip_ws(&v);
+        if (*v == '+') { v++; continue; }
+        if (*v) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[%s] %s: unexpected '%s'", kv->section, kv->key, v);
+        return SM_OK;
+    }
+}
+
+static sm_result sm__parse_skip(const sm__kv *kv, sm_spec *s, sm_error *err) {
+    static const char *const models[] = { "none", "outer_product", "structured", NULL };
+    sm_skip_desc *sd = &s->skip;
+    const char *k = kv->key;
+    double v2[2];
+    int w;
+    sm_result r;
+    if (!sd->loc.line) sd->loc = kv->loc;
+    if (!strcmp(k, "model")) { if ((r = sm__word(kv, models, &w, err)) == SM_OK) { sd->kind = (sm_skip_kind)w; sd->loc = kv->loc; } return r; }
+    if (!strcmp(k, "side0")) return sm__operand(kv, &s->problem, kv->value, &sd->outer.side0, err);
+    if (!strcmp(k, "auto_side")) return sm__flag(kv, &sd->outer.auto_side, err);
+    if (!strcmp(k, "fiber") || !strcmp(k, "granule")) {
+        if ((r = sm__nums(kv, v2, 2, 1, err)) != SM_OK) return r;
+        memcpy(k[0] == 'f' ? sd->outer.fiber : sd->outer.granule, v2, sizeof v2);
+        return SM_OK;
+    }
+    if (!strcmp(k, "tile_k")) return sm__num(kv, 1, &sd->outer.tile_k, err);
+    if (!strcmp(k, "set_cycles")) return sm__num(kv, 0, &sd->outer.set_cycles, err);
+    if (!strcmp(k, "fixed_cycles")) return sm__num(kv, 0, &sd->outer.fixed_cycles, err);
+    if (!strcmp(k, "operand")) return sm__operand(kv, &s->problem, kv->value, &sd->op, err);
+    if (!strcmp(k, "series")) return sm__parse_series(kv, &sd->series, err);
+    return sm__unknown(kv, err);
+}
+
+static sm_result sm__parse_gpu(const sm__kv *kv, sm_spec *s, sm_error *err) {
+    static const char *const kernels[] = { "off", "tiled", "esc", NULL };
+    static const char *const fmts[] = { "dense", "bitmap", "csr", "nm", NULL };
+    static const char *const lowerings[] = { "none", "explicit", "implicit", "bitmap", "csr", NULL };
+    sm_gpu_desc *g = &s->gpu;
+    const char *k = kv->key;
+    double v[8];
+    long iv;
+    int w;
+    sm_result r;
+    if (!g->loc.line) g->loc = kv->loc;
+    if (!strcmp(k, "kernel")) { if ((r = sm__word(kv, kernels, &w, err)) == SM_OK) g->kernel = (sm_gpu_kernel)w; return r; }
+    if (!strcmp(k, "levels")) {
+        const char *p = kv->value;
+        int n = 0;
+        memset(g->level, 0, sizeof g->level);
+        for (;;) {
+            char tok[SM_NAME_LEN * 2];
+            size_t len = 0;
+            int l;
+            sm__skip_ws(&p);
+            if (!*p) break;
+            while (*p && !isspace((unsigned char)*p)) { if (len + 1 < sizeof tok) tok[len++] = *p; p++; }
+            tok[len] = 0;
+            if (n == SM_GPU_ROLES) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[gpu] levels: at most %d levels (global, cache, scratchpad, registers, accumulation)", SM_GPU_ROLES);
+            if ((l = sm__level_index(s, tok)) < 0) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[gpu] levels: no storage level named '%s'", tok);
+            g->level[n++] = l + 1;
+        }
+        if (n < 4) return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[gpu] levels: name global memory, shared cache, per-SM scratchpad and per-sub-core registers (and optionally an accumulation buffer)");
+        return SM_OK;
+    }
+    if (!strcmp(k, "cta")) { if ((r = sm__nums(kv, v, 3, 1, err)) == SM_OK) memcpy(g->cta, v, sizeof g->cta); return r; }
+    if (!strcmp(k, "warp")) { if ((r = sm__nums(kv, v, 2, 1, err)) == SM_OK) memcpy(g->warp, v, sizeof g->warp); return r; }
+    if (!strcmp(k, "ctas_per_sm")) return sm__num(kv, 1, &g->ctas_per_sm, err);
+    if (!strncmp(k, "format.", 7)) {
+        int t;
+        if ((r = sm__operand(kv, &s->problem, k + 7, &t, err)) != SM_OK) return r;
+        if ((r = sm__word(kv, fmts, &w, err)) == SM_OK) g->format[t] = (sm_opfmt)w;
+        return r;
+    }
+    if (!strcmp(k, "index_bits") || !strcmp(k, "out_bits")) {
+        if ((r = sm__int(kv, 1, &iv, err)) == SM_OK) *(k[0] == 'i' ? &g->index_bits : &g->out_bits) = (int)iv;
+        return r;
+    }
+    if (!strcmp(k, "skip_partner")) return sm__flag(kv, &g->skip_partner, err);
+    if (!strcmp(k, "acc_banks")) return sm__num(kv, 0, &g->acc_banks, err);
+    if (!strcmp(k, "acc_window")) return sm__num(kv, 1, &g->acc_window, err);
+    if (!strcmp(k, "im2col")) { if ((r = sm__word(kv, lowerings, &w, err)) == SM_OK) g->im2col = (sm_im2col_kind)w; return r; }
+    if (!strcmp(k, "conv")) {
+        if ((r = sm__nums(kv, v, 8, 0, err)) != SM_OK) return r;
+        g->conv.n = v[0]; g->conv.c = v[1]; g->conv.h = v[2]; g->conv.w = v[3];
+        g->conv.r = v[4]; g->conv.s = v[5]; g->conv.stride = v[6]; g->conv.pad = v[7];
+        if (v[1] < 1 || v[2] < 1 || v[3] < 1 || v[4] < 1 || v[5] < 1)
+            return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[gpu] conv: N C H W R S STRIDE PAD with C, H, W, R, S >= 1");
+        return SM_OK;
+    }
+    if (!strcmp(k, "im2col_set_cycles")) return sm__num(kv, 0, &g->im2col_set_cycles, err);
+    if (!strcmp(k, "esc_key_bits")) return sm__num(kv, 1, &g->esc_key_bits, err);
+    if (!strcmp(k, "esc_value_bits")) return sm__num(kv, 1, &g->esc_value_bits, err);
+    if (!strcmp(k, "esc_radix_bits")) return sm__num(kv, 1, &g->esc_radix_bits, err);
+    return sm__unknown(kv, err);
+}
+
+
 static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
     ptrdiff_t i, n = stbds_arrlen(st->kvs);
     const sm__kv *einsum = NULL, *bounds = NULL;
@@ -2487,7 +2816,7 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             s->compute.loc = *loc;
             continue;
         }
-        if ((!strncmp(name, "format ", 7) && name[7]) || !strcmp(name, "saf")) continue;
+        if ((!strncmp(name, "format ", 7) && name[7]) || !strcmp(name, "saf") || !strcmp(name, "skip") || !strcmp(name, "gpu")) continue;
         if (!strcmp(name, "skipsched")) {
             if (!s->skipsched && !(s->skipsched = (sm_skipsched *)calloc(1, sizeof *s->skipsched))) return sm__fail(err, SM_ERR_LIMIT, loc, "out of memory");
             s->skipsched->loc = *loc;
@@ -2564,6 +2893,8 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
                     return sm__fail(err, SM_ERR_VALUE, &kv->loc, "[arch] energies: '%s' is not one of spec, library", kv->value);
                 s->library_energies = kv->value[0] == 'l';
             }
+            else if (!strcmp(k, "die_mm2")) { if ((r = sm__num(kv, 0, &s->die_mm2, err)) != SM_OK) return r; }
+            else if (!strcmp(k, "tdp_w")) { if ((r = sm__num(kv, 0, &s->tdp_w, err)) != SM_OK) return r; }
             else return sm__unknown(kv, err);
         } else if (!strcmp(sec, "density")) {
             if ((r = sm__parse_density(kv, s, err)) != SM_OK) return r;
@@ -2571,6 +2902,10 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             if ((r = sm__parse_format(kv, s, err)) != SM_OK) return r;
         } else if (!strcmp(sec, "saf")) {
             if ((r = sm__parse_saf(kv, s, err)) != SM_OK) return r;
+        } else if (!strcmp(sec, "skip")) {
+            if ((r = sm__parse_skip(kv, s, err)) != SM_OK) return r;
+        } else if (!strcmp(sec, "gpu")) {
+            if ((r = sm__parse_gpu(kv, s, err)) != SM_OK) return r;
         } else if (!strcmp(sec, "skipsched")) {
             if ((r = sm__parse_skipsched(kv, s, err)) != SM_OK) return r;
         } else if (!strncmp(sec, "component ", 10)) {
@@ -2635,6 +2970,12 @@ static sm_result sm__interpret(sm__store *st, sm_spec *s, sm_error *err) {
             } else r = sm__fail(err, SM_ERR_UNKNOWN, &kv->loc, "[mapping] unknown key '%s' (LEVEL.temporal|spatial_x|spatial_y|keep|bypass)", k);
             if (r != SM_OK) return r;
         }
+    }
+    if (s->skip.kind != SM_SKIP_MODEL_NONE) {   /* resolve the operands' fiber and reduction ranks now, for a file:line error */
+        int dm, dn, dk;
+        if ((r = sm__gemm_shape(&s->problem, &dm, &dn, &dk, s->skip.rank, s->skip.krank, &s->skip.loc, "[skip]", err)) != SM_OK) return r;
+        if (s->skip.kind == SM_SKIP_MODEL_STRUCTURED && s->skip.series.nterms == 0)
+            return sm__fail(err, SM_ERR_VALUE, &s->skip.loc, "[skip] model = structured needs series = N:M[+N:M...]");
     }
     if ((r = sm__extra_collect(st, s, err)) != SM_OK) return r;
     if (s->array.loc.line && !s->array.kind) return sm__fail(err, SM_ERR_VALUE, &s->array.loc, "[array] kind is missing (systolic or flexible)");
@@ -5702,6 +6043,608 @@ SMAPI sm_result sm_mask_make(const sm_mask_model *m, unsigned char *mask, sm_err
     return SM_OK;
 }
 
+/*=== [@opskip.impl] OUTER-PRODUCT BLOCK SKIPPING, STRUCTURED N:M COMPUTE, ACCUMULATION BUFFER ===*/
+/* Binomial(n, p) pmf, each k with P > 0 once, walking out from the mode. */
+static void sm__binomial(double n, double p, sm__occ_fn fn, void *ctx) {
+    double mode, pm, pr, k;
+    if (p <= 0 || n <= 0) { fn(0, 1, ctx); return; }
+    if (p >= 1) { fn(n, 1, ctx); return; }
+    mode = floor((n + 1) * p);
+    if (mode > n) mode = n;
+    pm = exp(sm__lchoose(n, mode) + mode * log(p) + (n - mode) * log1p(-p));
+    fn(mode, pm, ctx);
+    for (k = mode, pr = pm; k < n;) { pr *= (n - k) / (k + 1) * p / (1 - p); k++; if (pr < 1e-17 * pm) break; fn(k, pr, ctx); }
+    for (k = mode, pr = pm; k > 0;) { pr *= k / (n - k + 1) * (1 - p) / p; k--; if (pr < 1e-17 * pm) break; fn(k, pr, ctx); }
+}
+
+/* Ranks of the tensor a density model describes (the parser fills extent[] for every rank). */
+static int sm__density_nranks(const sm_density *d) {
+    int r = 0;
+    while (r < SM_MAX_RANKS && d->extent[r] > 0) r++;
+    return r;
+}
+
+/* Every occupancy of a fiber (len elements along `rank`, clipped to the tensor) with its
+   probability. N:M: exact along its rank (aligned blocks plus a window of one block), binomial
+   across it (each element in its own block); the other models through sm__occupancies. */
+static void sm__fiber_occ(const sm_density *d, int rank, double len, sm__occ_fn fn, void *ctx) {
+    sm__box b;
+    int r, nr = sm__density_nranks(d);
+    if (d->kind == SM_DENSITY_DENSE || nr == 0 || rank < 0 || rank >= nr) { fn(len, 1, ctx); return; }
+    if (len > d->extent[rank]) len = d->extent[rank];   /* beyond the tensor: padding zeros */
+    if (d->kind == SM_DENSITY_NM) {
+        double full, rest, k;
+        if (rank != d->rank) { sm__binomial(len, (double)d->n / d->m, fn, ctx); return; }
+        full = floor(len / d->m);
+        rest = len - full * d->m;
+        if (rest == 0) { fn(full * d->n, 1, ctx); return; }
+        for (k = 0; k <= d->n && k <= rest; k++) {
+            double pk = sm__hyper(k, d->n, rest, d->m);
+            if (pk > 0) fn(full * d->n + k, pk, ctx);
+        }
+        return;
+    }
+    b.nranks = nr;
+    for (r = 0; r < nr; r++) b.e[r] = 1;
+    b.e[rank] = len;
+    b.size = len;
+    sm__occupancies(d, &b, fn, ctx);
+}
+
+typedef struct sm__fiber_ctx { double g, ceil_mean, p0, mean, total; } sm__fiber_ctx;
+static void sm__fiber_fn(double k, double p, void *vctx) {
+    sm__fiber_ctx *c = (sm__fiber_ctx *)vctx;
+    c->ceil_mean += p * ceil(k / c->g - 1e-9);
+    c->mean += p * k;
+    c->total += p;
+    if (k == 0) c->p0 += p;
+}
+
+SMAPI void sm_fiber_expect(const sm_density *d, int rank, double len, double g, double *ceil_mean, double *p_empty, double *mean) {
+    sm__fiber_ctx c;
+    memset(&c, 0, sizeof c);
+    c.g = g > 0 ? g : 1;
+    sm__fiber_occ(d, rank, len, sm__fiber_fn, &c);
+    if (c.total <= 0) c.total = 1;   /* position-averaged models sum to one already */
+    if (ceil_mean) *ceil_mean = c.ceil_mean / c.total;
+    if (p_empty) *p_empty = c.p0 / c.total;
+    if (mean) *mean = c.mean / c.total;
+}
+
+SMAPI double sm_box_p_empty(const sm_density *d, int nranks, const double *e) {
+    sm__box b;
+    int r, nr = sm__density_nranks(d);
+    if (d->kind == SM_DENSITY_DENSE || nr == 0) return 0;
+    if (nranks > nr) nranks = nr;
+    b.nranks = nr;
+    b.size = 1;
+    for (r = 0; r < nr; r++) {
+        b.e[r] = r < nranks && e[r] > 1 ? fmin(e[r], d->extent[r]) : 1;
+        b.size *= b.e[r];
+    }
+    return sm__p_empty(d, &b);
+}
+
+static double sm__fiber_tile_p_empty(const sm_density *d, int rank, int krank, double fiber, double tk) {
+    double e[SM_MAX_RANKS];
+    int r;
+    for (r = 0; r < SM_MAX_RANKS; r++) e[r] = 1;
+    if (rank >= 0 && rank < SM_MAX_RANKS) e[rank] = fiber;
+    if (krank >= 0 && krank < SM_MAX_RANKS) e[krank] = tk;
+    return sm_box_p_empty(d, SM_MAX_RANKS, e);
+}
+
+SMAPI double sm_series_density(const sm_series *s) {
+    double v = 0;
+    int i;
+    if (!s || s->nterms <= 0) return 1;
+    for (i = 0; i < s->nterms && i < SM_MAX_SERIES; i++) v += s->m[i] > 0 ? (double)s->n[i] / s->m[i] : 0;
+    return v;
+}
+
+static void sm__opskip_defaults(const sm_opskip *o, double *f, double *g, double *tk) {
+    f[0] = o->fiber[0] > 0 ? o->fiber[0] : 32;
+    f[1] = o->fiber[1] > 0 ? o->fiber[1] : 32;
+    g[0] = o->granule[0] > 0 ? o->granule[0] : 8;
+    g[1] = o->granule[1] > 0 ? o->granule[1] : 16;
+    *tk = o->tile_k > 0 ? o->tile_k : 16;
+}
+
+SMAPI sm_result sm_opskip_expect(const sm_skip_desc *desc, const sm_density *d0, const sm_density *d1, sm_opskip_stats *out, sm_error *err) {
+    const sm_opskip *o = &desc->outer;
+    const sm_density *dd[2];
+    double f[2], g[2], tk;
+    int a, first, last;
+    memset(out, 0, sizeof *out);
+    sm__opskip_defaults(o, f, g, &tk);
+    if (o->side0 < 0 || o->side0 > 1) return sm__fail(err, SM_ERR_VALUE, &desc->loc, "[skip] side0 must be operand 0 or 1");
+    dd[0] = d0; dd[1] = d1;
+    first = last = o->side0;
+    if (o->auto_side) { first = 0; last = 1; }
+    for (a = first; a <= last; a++) {   /* a: the operand on side 0 */
+        sm_opskip_stats st;
+        int t[2], s;
+        t[0] = a; t[1] = 1 - a;
+        memset(&st, 0, sizeof st);
+        st.side0 = a;
+        st.p_fibers = st.p_tiles = 1;
+        st.steps = 1;
+        for (s = 0; s < 2; s++) {
+            double pt = sm__fiber_tile_p_empty(dd[t[s]], desc->rank[t[s]], desc->krank[t[s]], f[s], tk);
+            sm_fiber_expect(dd[t[s]], desc->rank[t[s]], f[s], g[s], &st.ceil_mean[s], &st.p_empty[s], &st.nnz[s]);
+            st.steps *= st.ceil_mean[s];
+            st.p_fibers *= 1 - st.p_empty[s];
+            st.p_tiles *= 1 - pt;
+        }
+        st.dense_steps = ceil(f[0] / g[0] - 1e-9) * ceil(f[1] / g[1] - 1e-9);
+        st.products = st.nnz[0] * st.nnz[1];
+        st.dense_products = f[0] * f[1];
+        st.cycles = st.steps + o->set_cycles * st.p_fibers + o->fixed_cycles * st.p_tiles;
+        if (a == first || st.cycles < out->cycles - 1e-12) *out = st;
+    }
+    return SM_OK;
+}
+
+SMAPI unsigned sm_opskip_mask(const sm_opskip *o, double nnz0, double nnz1) {
+    double f[2], g[2], tk, a, b;
+    double na, nb, per_row;
+    unsigned mask = 0;
+    sm__opskip_defaults(o, f, g, &tk);
+    na = ceil(fmin(nnz0, f[0]) / g[0] - 1e-9);
+    nb = ceil(fmin(nnz1, f[1]) / g[1] - 1e-9);
+    per_row = ceil(f[1] / g[1] - 1e-9);
+    for (a = 0; a < na; a++)
+        for (b = 0; b < nb; b++) {
+            double bit = a * per_row + b;
+            if (bit < 32) mask |= 1u << (unsigned)bit;
+        }
+    return mask;
+}
+
+/* Expected kept non-zeros per element when a structured series (N_i:M_i terms, nested M: each
+   M_i a multiple of the one before) approximates the operand along its reduction rank: term 1
+   keeps min(X, N_1) of the X non-zeros of each M_1-block (X from the density model along that
+   rank); term i keeps min(R_i, N_i) of the residual R_i of its M_i-block, the sum of the
+   residuals of its M_i / M_(i-1) sub-blocks (independent blocks: exact for i.i.d. non-zeros).
+   Which values are kept does not change how many. An empty series keeps everything. */
+#define SM__BLK 257
+typedef struct sm__hist_ctx { double *h; } sm__hist_ctx;
+static void sm__hist_fn(double k, double p, void *vctx) {
+    sm__hist_ctx *c = (sm__hist_ctx *)vctx;
+    int i = (int)(k + 0.5);
+    if (i >= 0 && i < SM__BLK) c->h[i] += p;
+}
+static double sm__series_kept_ex(const sm_density *d, int krank, const sm_series *s, double *kept_term) {
+    double dist[SM__BLK], tmp[SM__BLK], res[SM__BLK], kept = 0, tot = 0;
+    sm__hist_ctx hc;
+    int i, k, j, top, mprev = 0;
+    if (!s || s->nterms <= 0) return sm__mean_density(d);
+    memset(dist, 0, sizeof dist);
+    hc.h = dist;
+    if (s->m[0] < 1 || s->m[0] >= SM__BLK) return fmin(sm__mean_density(d), sm_series_density(s));
+    sm__fiber_occ(d, krank, s->m[0], sm__hist_fn, &hc);
+    for (k = 0; k < SM__BLK; k++) tot += dist[k];
+    if (tot > 0) for (k = 0; k < SM__BLK; k++) dist[k] /= tot;
+    top = s->m[0];
+    for (i = 0; i < s->nterms && i < SM_MAX_SERIES; i++) {
+        double e = 0;
+        if (s->m[i] < 1 || s->m[i] >= SM__BLK) break;
+        if (i > 0) {   /* the residuals of m[i] / m[i-1] sub-blocks add up */
+            int c = s->m[i] / mprev, t;
+            if (c < 1 || c * mprev != s->m[i]) break;
+            memcpy(tmp, res, sizeof res);
+            memcpy(dist, res, sizeof res);
+            for (t = 1; t < c; t++) {
+                double acc[SM__BLK];
+                memset(acc, 0, sizeof acc);
+                for (k = 0; k < SM__BLK; k++) if (dist[k] > 0) for (j = 0; j + k < SM__BLK; j++) if (tmp[j] > 0) acc[j + k] += dist[k] * tmp[j];
+                memcpy(dist, acc, sizeof acc);
+            }
+            top = s->m[i];
+        }
+        memset(res, 0, sizeof res);
+        for (k = 0; k <= top && k < SM__BLK; k++) {
+            double kk = k < s->n[i] ? k : s->n[i];
+            e += dist[k] * kk;
+            res[k - (int)kk] += dist[k];
+        }
+        if (kept_term) kept_term[i] = e / s->m[i];
+        kept += e / s->m[i];
+        mprev = s->m[i];
+    }
+    return kept;
+}
+static double sm__series_kept(const sm_density *d, int krank, const sm_series *s) { return sm__series_kept_ex(d, krank, s, NULL); }
+
+SMAPI sm_result sm_skip_outer_product(const sm_skip_query *q, const void *params, sm_skip_answer *out) {
+    const sm_skip_desc *desc = (const sm_skip_desc *)params;
+    sm_opskip_stats st;
+    sm_result r;
+    if (q->noperands != 2) return SM_ERR_UNSUPPORTED;
+    if ((r = sm_opskip_expect(desc, q->model[0], q->model[1], &st, NULL)) != SM_OK) return r;
+    out->cycles = ceil(q->dense_cycles * st.cycles / st.dense_steps - 1e-9);
+    out->effectual = floor(q->computes * st.products / st.dense_products + 1e-9);
+    return SM_OK;
+}
+
+SMAPI sm_result sm_skip_structured(const sm_skip_query *q, const void *params, sm_skip_answer *out) {
+    const sm_skip_desc *desc = (const sm_skip_desc *)params;
+    double rho = sm_series_density(&desc->series), kept, other = 1;
+    int i;
+    if (desc->op < 0 || desc->op >= q->noperands) return SM_ERR_VALUE;
+    kept = sm__series_kept(q->model[desc->op], desc->krank[desc->op], &desc->series);
+    for (i = 0; i < q->noperands; i++) if (i != desc->op) other *= q->density[i];
+    out->cycles = ceil(q->dense_cycles * rho - 1e-9);
+    out->effectual = floor(q->computes * kept * other + 1e-9);
+    return SM_OK;
+}
+
+/* Uniform in [0, 1) from the header's one generator (sm__rng): the bounded Monte-Carlo estimates. */
+static double sm__rand01(sm__rng *r) { return (double)(sm__next(r) >> 11) / 9007199254740992.0; }
+
+SMAPI double sm_accbuf_cycles(double products, double banks, double ports, double window, int trials) {
+    enum { MAXB = 4096 };
+    unsigned load[MAXB];
+    sm__rng seed = { 0x9E3779B97F4A7C15ULL };
+    double total = 0, floor_cyc;
+    int t, nb;
+    if (ports <= 0) ports = 1;
+    if (products <= 0) return 0;
+    if (banks <= 0) return products / ports;   /* conflict-free: ports in total */
+    if (window < 1) window = 1;
+    if (trials < 1) trials = 256;
+    nb = banks > MAXB ? MAXB : (int)banks;
+    floor_cyc = products / (nb * ports);
+    for (t = 0; t < trials; t++) {
+        double balls = products * window, mx = 0, i;
+        double whole = floor(balls);
+        if (sm__rand01(&seed) < balls - whole) whole += 1;
+        memset(load, 0, sizeof(unsigned) * (size_t)nb);
+        for (i = 0; i < whole; i++) {
+            int b = (int)(sm__rand01(&seed) * nb);
+            if (b >= nb) b = nb - 1;
+            if (++load[b] > mx) mx = load[b];
+        }
+        total += ceil(mx / ports - 1e-9) / window;
+    }
+    total /= trials;
+    return total > floor_cyc ? total : floor_cyc;
+}
+
+/*=== [@im2col.impl] CONVOLUTION LOWERING =========================================================*/
+SMAPI void sm_conv_out(const sm_conv *cv, double *p, double *q) {
+    double st = cv->stride > 0 ? cv->stride : 1;
+    *p = floor((cv->h + 2 * cv->pad - cv->r) / st) + 1;
+    *q = floor((cv->w + 2 * cv->pad - cv->s) / st) + 1;
+}
+
+SMAPI void sm_conv_gemm(const sm_conv *cv, double *m, double *k) {
+    double p, q;
+    sm_conv_out(cv, &p, &q);
+    *m = (cv->n > 0 ? cv->n : 1) * p * q;
+    *k = cv->c * cv->r * cv->s;
+}
+
+SMAPI void sm_im2col_count(const sm_conv *cv, sm_im2col_kind kind, double density, const sm_im2col_costs *costs, sm_im2col_ops *out) {
+    double m, k, mk, input = (cv->n > 0 ? cv->n : 1) * cv->c * cv->h * cv->w, d = density;
+    double cs = costs && costs->stream > 0 ? costs->stream : 1, cb = costs && costs->bitop > 0 ? costs->bitop : 1;
+    double cd = costs && costs->dependent > 0 ? costs->dependent : 4;
+    sm_conv_gemm(cv, &m, &k);
+    mk = m * k;
+    memset(out, 0, sizeof *out);
+    switch (kind) {
+    case SM_IM2COL_EXPLICIT: out->streamed = 2 * mk; break;   /* read an input element, write a lowered one */
+    case SM_IM2COL_BITMAP:
+        out->streamed = input + 2 * d * mk;                     /* encode the input; copy each lowered non-zero */
+        out->bitops = ceil(input / 32) + 4 * ceil(m / 32) * k;  /* bitmap words; mask, shift, popcount, accumulate per lowered word */
+        break;
+    case SM_IM2COL_CSR: {
+        double p, q;
+        sm_conv_out(cv, &p, &q);
+        out->streamed = input + 2 * d * input + 2 * d * mk;     /* encode (values, indices); copy each lowered non-zero */
+        out->dependent = 2 * d * mk                             /* row pointer and column index per lowered non-zero */
+                       + m * cv->c * cv->r * log2(1 + d * cv->w);   /* locate each window's non-zeros in its row (binary search) */
+        break;
+    }
+    default: break;                                             /* none / implicit: folded into the GEMM's loads */
+    }
+    out->time = out->streamed * cs + out->bitops * cb + out->dependent * cd;
+}
+
+/*=== [@gpu.impl] TILED KERNELS ON A GPU-LIKE HIERARCHY ============================================*/
+/* A GEMM-like einsum: two operands of two ranks and an output of two ranks, one reduction dim.
+   Per operand t: rank[t] is indexed by its output dim (its fiber), krank[t] by the reduction. */
+static sm_result sm__gemm_shape(const sm_problem *p, int *dm, int *dn, int *dk, int *rank, int *krank, const sm_loc *where, const char *who, sm_error *err) {
+    const sm_tensor *z = &p->tensors[p->ntensors - 1];
+    int t, r, od[2] = { -1, -1 }, k = -1;
+    unsigned outdims = 0;
+    if (p->ntensors != 3 || z->nranks != 2)
+        return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (Z[m,n] += A[m,k] * B[k,n]: two operands and an output of two ranks)", who);
+    for (r = 0; r < 2; r++) {
+        if (z->ranks[r].nterms != 1 || z->ranks[r].terms[0].coef != 1)
+            return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (plain dims in the output)", who);
+        outdims |= 1u << z->ranks[r].terms[0].dim;
+    }
+    for (t = 0; t < 2; t++) {
+        const sm_tensor *x = &p->tensors[t];
+        rank[t] = krank[t] = -1;
+        if (x->nranks != 2) return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (%s has %d ranks, not 2)", who, x->name, x->nranks);
+        for (r = 0; r < 2; r++) {
+            int d;
+            if (x->ranks[r].nterms != 1 || x->ranks[r].terms[0].coef != 1)
+                return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (plain dims in %s)", who, x->name);
+            d = x->ranks[r].terms[0].dim;
+            if (outdims >> d & 1u) { rank[t] = r; od[t] = d; }
+            else { krank[t] = r; if (k >= 0 && k != d) k = -2; else if (k != -2) k = d; }
+        }
+        if (rank[t] < 0 || krank[t] < 0)
+            return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (%s needs one output dim and the reduction dim)", who, x->name);
+    }
+    if (k < 0 || od[0] == od[1]) return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (one reduction dim shared by both operands)", who);
+    *dm = od[0]; *dn = od[1]; *dk = k;
+    return SM_OK;
+}
+
+static int sm__gpu_level(const sm_spec *s, int role) {
+    int v = s->gpu.level[role];
+    if (v > 0) return v - 1 < s->nlevels ? v - 1 : -1;
+    if (role == SM_GPU_ACC) return -1;
+    return role < s->nlevels ? role : -1;
+}
+
+static double sm__wbits(const sm_spec *s, int l) {
+    int wb = l >= 0 && s->levels[l].word_bits ? s->levels[l].word_bits : s->problem.word_bits;
+    return wb > 0 ? wb : 16;
+}
+
+/* Bits of an operand of `elems` elements (`fibers` output-rank fibers for CSR row pointers) in a
+   storage format: values and metadata apart. Two-level bitmaps: a bit per tile, a bit per element
+   of a non-empty tile. */
+static void sm__operand_bits(const sm_density *d, sm_opfmt fmt, double elems, double fibers, double vb, double ib,
+                             double p_tile_empty, double tile_elems, double *val, double *meta) {
+    double dens = sm__mean_density(d), nnz = elems * dens;
+    *meta = 0;
+    switch (fmt) {
+    case SM_OPFMT_BITMAP:
+        *val = nnz * vb;
+        *meta = elems * (1 - p_tile_empty) + ceil(elems / (tile_elems > 0 ? tile_elems : 1));
+        break;
+    case SM_OPFMT_CSR: *val = nnz * vb; *meta = nnz * ib + (fibers + 1) * ib; break;
+    case SM_OPFMT_NM: {
+        double m = d->kind == SM_DENSITY_NM && d->m > 1 ? d->m : 1;
+        *val = nnz * vb;
+        *meta = nnz * ceil(log2(m) - 1e-9);
+        break;
+    }
+    default: *val = elems * vb; break;
+    }
+}
+
+/* Cycles of `reads` and `writes` words at a level (per instance: the caller divides). */
+static double sm__bw_cycles(const sm_level *lv, double reads, double writes) {
+    double c = 0;
+    if (lv->shared_bw > 0) c = fmax(c, (reads + writes) / lv->shared_bw);
+    if (lv->read_bw > 0) c = fmax(c, reads / lv->read_bw);
+    if (lv->write_bw > 0) c = fmax(c, writes / lv->write_bw);
+    return c;
+}
+
+static sm_result sm__gpu_esc(const sm_spec *s, const int *lv, double M, double N, double K, sm_gpu_stats *o, sm_error *err) {
+    const sm_gpu_desc *g = &s->gpu;
+    double vb = s->problem.word_bits > 0 ? s->problem.word_bits : 16, ib = g->index_bits > 0 ? g->index_bits : 32;
+    double kb = g->esc_key_bits > 0 ? g->esc_key_bits : 32, eb = g->esc_value_bits > 0 ? g->esc_value_bits : 32;
+    double rb = g->esc_radix_bits > 0 ? g->esc_radix_bits : 8;
+    double d0 = sm__mean_density(&s->density[0]), d1 = sm__mean_density(&s->density[1]);
+    double prod = M * N * K * d0 * d1, out_nnz = M * N * (1 - pow(1 - d0 * d1, K));
+    double passes = ceil(kb / rb - 1e-9), entry = kb + eb, interm = prod * entry;
+    double in_bits = M * K * d0 * (vb + ib) + (M + 1) * ib + K * N * d1 * (vb + ib) + (K + 1) * ib;
+    double out_bits = out_nnz * (vb + ib) + (M + 1) * ib;
+    double l2cap = lv[SM_GPU_L2] >= 0 ? s->levels[lv[SM_GPU_L2]].size * sm__wbits(s, lv[SM_GPU_L2]) : 0;
+    int where = l2cap > 0 && interm <= l2cap ? SM_GPU_L2 : SM_GPU_DRAM, r;
+    double rd[SM_GPU_ROLES] = {0}, wr[SM_GPU_ROLES] = {0};
+    (void)err;
+    rd[SM_GPU_DRAM] += in_bits;
+    wr[SM_GPU_DRAM] += out_bits;
+    rd[SM_GPU_L2] += in_bits + prod * (vb + ib);         /* expand: each product reads a B entry */
+    wr[where] += interm;                                  /* expand writes (key, value) */
+    rd[where] += passes * interm + interm;                /* radix passes read and write; compress reads */
+    wr[where] += passes * interm;
+    o->computes = M * N * K;
+    o->effectual = prod;
+    o->bound = SM_GPU_DRAM;
+    for (r = 0; r < SM_GPU_ROLES; r++) {
+        int l = lv[r];
+        double inst;
+        if (l < 0) continue;
+        o->reads[r] = rd[r] / sm__wbits(s, l);
+        o->writes[r] = wr[r] / sm__wbits(s, l);
+        inst = (double)(s->levels[l].instances > 0 ? s->levels[l].instances : 1);
+        o->role_cycles[r] = sm__bw_cycles(&s->levels[l], o->reads[r] / inst, o->writes[r] / inst);
+        if (o->role_cycles[r] > o->cycles) { o->cycles = o->role_cycles[r]; o->bound = r; }
+    }
+    return SM_OK;
+}
+
+SMAPI sm_result sm_gpu_eval(const sm_spec *s, sm_gpu_stats *o, sm_error *err) {
+    const sm_gpu_desc *g = &s->gpu;
+    const sm_problem *p = &s->problem;
+    const sm_density *dn0 = &s->density[0], *dn1 = &s->density[1];
+    int lv[SM_GPU_ROLES], r, dm, dnn, dk, rank[2], krank[2];
+    double M, N, K, cm, cn, ck, wm, wn, sms, sub, macs_sub, ctas, wt_cta, rr, n_sm, rounds, tiles_round, tiles_sub;
+    double vb, ib, ob, dd0, dd1, set_cyc, tk = 16, tiles_total, sets_total;
+    double valA, metaA, valB, metaB, qA = 1, qB = 1, qA2 = 1, qB2 = 1, inA_val = 0, inA_meta = 0;
+    double rd[SM_GPU_ROLES] = {0}, wr[SM_GPU_ROLES] = {0}, pre_rd = 0, pre_wr = 0, products_set, p_tile_pair = 1;
+    sm_result res;
+    memset(o, 0, sizeof *o);
+    o->bound = -1;
+    if (!g->kernel) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] no kernel: set kernel = tiled or esc");
+    for (r = 0; r < SM_GPU_ROLES; r++) lv[r] = sm__gpu_level(s, r);
+    for (r = 0; r < SM_GPU_RF + 1; r++)
+        if (lv[r] < 0) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] levels: needs global memory, shared cache, per-SM scratchpad and per-sub-core register levels (%d levels given)", s->nlevels);
+    if ((res = sm__gemm_shape(p, &dm, &dnn, &dk, rank, krank, &p->einsum_loc, "[gpu]", err)) != SM_OK) return res;
+    M = (double)p->bounds[dm]; N = (double)p->bounds[dnn]; K = (double)p->bounds[dk];
+    o->m = M; o->n = N; o->k = K;
+    if (g->kernel == SM_GPU_ESC) {
+        if ((res = sm__gpu_esc(s, lv, M, N, K, o, err)) != SM_OK) return res;
+        o->seconds = o->cycles / ((s->clock_ghz > 0 ? s->clock_ghz : 1) * 1e9);
+        return SM_OK;
+    }
+    cm = g->cta[0] > 0 ? g->cta[0] : 128; cn = g->cta[1] > 0 ? g->cta[1] : 128; ck = g->cta[2] > 0 ? g->cta[2] : 32;
+    wm = g->warp[0] > 0 ? g->warp[0] : 32; wn = g->warp[1] > 0 ? g->warp[1] : 32;
+    if (fmod(cm, wm) != 0 || fmod(cn, wn) != 0) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] cta %g x %g is not a whole number of %g x %g warp tiles", cm, cn, wm, wn);
+    sms = (double)sm__instances(s, lv[SM_GPU_SMEM]);
+    sub = (double)sm__instances(s, lv[SM_GPU_RF]) / sms;
+    macs_sub = (double)sm__instances(s, s->nlevels) / (double)sm__instances(s, lv[SM_GPU_RF]);
+    if (sub < 1 || macs_sub < 1) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] levels: the register level needs at least as many instances as the scratchpad, and the MACs at least as many as the registers");
+    vb = p->word_bits > 0 ? p->word_bits : 16;
+    ib = g->index_bits > 0 ? g->index_bits : 32;
+    ob = g->out_bits > 0 ? g->out_bits : vb;
+    dd0 = sm__mean_density(dn0); dd1 = sm__mean_density(dn1);
+    if (s->skip.kind == SM_SKIP_MODEL_OUTER && s->skip.outer.tile_k > 0) tk = s->skip.outer.tile_k;
+    if (g->im2col != SM_IM2COL_NONE) {   /* the problem must be the lowered convolution */
+        double lm, lk;
+        sm_conv_gemm(&g->conv, &lm, &lk);
+        if (lm != M || lk != K)
+            return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] conv lowers to M=%g K=%g, but [problem] bounds give M=%g K=%g", lm, lk, M, K);
+    }
+
+    /* thread blocks over SMs; warp tiles over sub-cores */
+    ctas = ceil(M / cm - 1e-9) * ceil(N / cn - 1e-9);
+    wt_cta = (cm / wm) * (cn / wn);
+    rr = g->ctas_per_sm > 0 ? g->ctas_per_sm : 1;
+    n_sm = ceil(ctas / sms - 1e-9);
+    rounds = ceil(n_sm / rr - 1e-9);
+    tiles_round = fmin(rr, n_sm) * wt_cta;
+    tiles_sub = ceil(tiles_round / sub - 1e-9);
+    o->ctas = ctas; o->sms = sms; o->per_sm_ctas = n_sm; o->rounds = rounds;
+    o->subcores_busy = fmin(sub, tiles_round);
+    o->computes = M * N * K;
+
+    /* compute: cycles per set (one k of one warp tile) */
+    set_cyc = wm * wn / macs_sub;
+    products_set = wm * wn * dd0 * dd1;
+    if (s->skip.kind == SM_SKIP_MODEL_OUTER) {
+        sm_skip_desc sd = s->skip;
+        double gg = (sd.outer.granule[0] > 0 ? sd.outer.granule[0] : 8) * (sd.outer.granule[1] > 0 ? sd.outer.granule[1] : 16);
+        sd.outer.fiber[0] = wm; sd.outer.fiber[1] = wn;   /* the warp tile is the fiber pair */
+        for (r = 0; r < 2; r++) { sd.rank[r] = rank[r]; sd.krank[r] = krank[r]; }
+        if ((res = sm_opskip_expect(&sd, dn0, dn1, &o->skip, err)) != SM_OK) return res;
+        set_cyc = o->skip.cycles * gg / macs_sub;
+        products_set = o->skip.products;
+        p_tile_pair = o->skip.p_tiles;
+    } else if (s->skip.kind == SM_SKIP_MODEL_STRUCTURED) {
+        set_cyc *= sm_series_density(&s->skip.series);
+        products_set = wm * wn * sm__series_kept(&s->density[s->skip.op], krank[s->skip.op], &s->skip.series) * (s->skip.op ? dd0 : dd1);
+    }
+    if (g->im2col == SM_IM2COL_BITMAP) set_cyc += g->im2col_set_cycles;
+    o->compute_cycles = rounds * tiles_sub * K * set_cyc;
+    tiles_total = ctas * wt_cta;
+    sets_total = tiles_total * K;
+    o->effectual = sets_total * products_set;
+
+    /* operand sizes (bits) */
+    {
+        double pe0 = sm__fiber_tile_p_empty(dn0, rank[0], krank[0], wm, tk), pe1 = sm__fiber_tile_p_empty(dn1, rank[1], krank[1], wn, tk);
+        sm__operand_bits(dn0, g->format[0], M * K, M, vb, ib, pe0, wm * tk, &valA, &metaA);
+        sm__operand_bits(dn1, g->format[1], K * N, N, vb, ib, pe1, wn * tk, &valB, &metaB);
+        if (g->im2col != SM_IM2COL_NONE) {   /* the input feature map, in A's format */
+            double in = (g->conv.n > 0 ? g->conv.n : 1) * g->conv.c * g->conv.h * g->conv.w;
+            sm__operand_bits(dn0, g->format[0], in, (g->conv.n > 0 ? g->conv.n : 1) * g->conv.c * g->conv.h, vb, ib, pe0, wm * tk, &inA_val, &inA_meta);
+        }
+    }
+    if (g->skip_partner) {   /* partner tiles: B's CTA k-tile for A, A's for B; per set the partner fiber */
+        double e[SM_MAX_RANKS];
+        int q;
+        for (q = 0; q < SM_MAX_RANKS; q++) e[q] = 1;
+        e[rank[1]] = cn; e[krank[1]] = ck;
+        qA = 1 - sm_box_p_empty(dn1, SM_MAX_RANKS, e);
+        for (q = 0; q < SM_MAX_RANKS; q++) e[q] = 1;
+        e[rank[0]] = cm; e[krank[0]] = ck;
+        qB = 1 - sm_box_p_empty(dn0, SM_MAX_RANKS, e);
+        sm_fiber_expect(dn1, rank[1], wn, 1, NULL, &qA2, NULL); qA2 = 1 - qA2;
+        sm_fiber_expect(dn0, rank[0], wm, 1, NULL, &qB2, NULL); qB2 = 1 - qB2;
+    }
+
+    /* global memory */
+    if (g->im2col == SM_IM2COL_EXPLICIT) {
+        pre_rd = inA_val + inA_meta;
+        pre_wr = valA + metaA;
+        rd[SM_GPU_DRAM] += valA + metaA;
+    } else if (g->im2col != SM_IM2COL_NONE) rd[SM_GPU_DRAM] += inA_val + inA_meta;
+    else rd[SM_GPU_DRAM] += valA + metaA;
+    rd[SM_GPU_DRAM] += valB + metaB;
+    wr[SM_GPU_DRAM] += M * N * ob;
+    /* shared cache: operand tiles to the SMs; its fills are the global reads */
+    rd[SM_GPU_L2] = (valA * qA + metaA) * ceil(N / cn - 1e-9) + (valB * qB + metaB) * ceil(M / cm - 1e-9) + M * N * ob;
+    wr[SM_GPU_L2] = rd[SM_GPU_DRAM];
+    /* per-SM scratchpad: fragments to the warps; fills from the cache */
+    rd[SM_GPU_SMEM] = (valA * qA2 + metaA) * ceil(N / wn - 1e-9) + (valB * qB2 + metaB) * ceil(M / wm - 1e-9);
+    wr[SM_GPU_SMEM] = rd[SM_GPU_L2] - M * N * ob;
+    /* registers: the condensed operands of every set to the MACs; the output once */
+    if (s->skip.kind == SM_SKIP_MODEL_OUTER) rd[SM_GPU_RF] = sets_total * (o->skip.nnz[0] + o->skip.nnz[1]) * vb;
+    else rd[SM_GPU_RF] = sets_total * (wm + wn) * vb * (s->skip.kind == SM_SKIP_MODEL_STRUCTURED ? sm_series_density(&s->skip.series) : 1);
+    wr[SM_GPU_RF] = M * N * ob;
+    /* accumulation buffer: gather and scatter per product; tile swaps when a sub-core owns several */
+    if (lv[SM_GPU_ACC] >= 0) {
+        double swaps = 0;
+        if (tiles_sub > 1) swaps = tiles_total * ceil(K / ck - 1e-9) * wm * wn * p_tile_pair * 32;   /* FP32 accumulators */
+        rd[SM_GPU_ACC] = o->effectual * 32 + swaps;
+        wr[SM_GPU_ACC] = rd[SM_GPU_ACC];
+    }
+
+    /* bandwidth-bound cycles per role: shared levels over their aggregate bandwidth, per-SM and
+       per-sub-core levels for the busiest instance */
+    o->cycles = o->compute_cycles;
+    for (r = 0; r < SM_GPU_ROLES; r++) {
+        int l = lv[r];
+        const sm_level *L;
+        double share, rdw, wrw;
+        if (l < 0) continue;
+        L = &s->levels[l];
+        o->reads[r] = rd[r] / sm__wbits(s, l);
+        o->writes[r] = wr[r] / sm__wbits(s, l);
+        if (r <= SM_GPU_L2) share = 1 / (double)sm__instances(s, l);
+        else if (r == SM_GPU_SMEM) share = n_sm / ctas;
+        else share = rounds * tiles_sub / tiles_total;
+        rdw = o->reads[r] * share; wrw = o->writes[r] * share;
+        o->role_cycles[r] = sm__bw_cycles(L, rdw, wrw);
+        if (r == SM_GPU_ACC && g->acc_banks > 0 && L->read_bw > 0 && products_set > 0) {   /* bank conflicts */
+            double per_step = fmin(products_set / fmax(1, o->skip.steps > 0 ? o->skip.steps : set_cyc), L->read_bw);
+            double ideal = per_step / L->read_bw;
+            double real = sm_accbuf_cycles(per_step, g->acc_banks, L->read_bw / g->acc_banks, g->acc_window, 256);
+            if (ideal > 0) o->role_cycles[r] *= real / ideal;
+        }
+        if (o->role_cycles[r] > o->cycles) { o->cycles = o->role_cycles[r]; o->bound = r; }
+    }
+    if (pre_rd + pre_wr > 0) {
+        const sm_level *L = &s->levels[lv[SM_GPU_DRAM]];
+        double inst = (double)sm__instances(s, lv[SM_GPU_DRAM]), wb = sm__wbits(s, lv[SM_GPU_DRAM]);
+        o->prepass_cycles = sm__bw_cycles(L, pre_rd / wb / inst, pre_wr / wb / inst);
+        o->reads[SM_GPU_DRAM] += pre_rd / wb;
+        o->writes[SM_GPU_DRAM] += pre_wr / wb;
+    }
+    o->cycles += o->prepass_cycles;
+    o->seconds = o->cycles / ((s->clock_ghz > 0 ? s->clock_ghz : 1) * 1e9);
+    return SM_OK;
+}
+
+SMAPI void sm_gpu_report(FILE *f, const sm_spec *s, const sm_gpu_stats *st) {
+    static const char *const roles[SM_GPU_ROLES] = { "global", "cache", "scratchpad", "registers", "accumulation" };
+    int r;
+    fprintf(f, "sparsemodel %s: %s on %s (GPU kernel model)\n", sm_version_string(), s->problem.name[0] ? s->problem.name : "problem", s->arch_name[0] ? s->arch_name : "arch");
+    fprintf(f, "GEMM M=%.0f N=%.0f K=%.0f: %.0f thread blocks over %.0f SMs, %.0f on the busiest SM in %.0f rounds\n", st->m, st->n, st->k, st->ctas, st->sms, st->per_sm_ctas, st->rounds);
+    fprintf(f, "%-13s %-16s %16s %16s %14s\n", "role", "level", "reads", "writes", "cycles");
+    for (r = 0; r < SM_GPU_ROLES; r++) {
+        int l = sm__gpu_level(s, r);
+        if (l < 0) continue;
+        fprintf(f, "%-13s %-16s %16.0f %16.0f %14.0f\n", roles[r], s->levels[l].name, st->reads[r], st->writes[r], st->role_cycles[r]);
+    }
+    fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "compute", s->compute.name, "-", "-", st->compute_cycles);
+    if (st->prepass_cycles > 0) fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "lowering", "-", "-", "-", st->prepass_cycles);
+    fprintf(f, "\ncomputes     %.0f\neffectual    %.0f\ncycles       %.0f (bound: %s)\ntime         %.3f us\n", st->computes, st->effectual, st->cycles,
+            st->bound < 0 ? "compute" : roles[st->bound], st->seconds * 1e6);
+}
+
 /*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
 /* Sparseloop's correction of vector accesses for small compressed tiles (include/model/buffer.hpp,
    VectorWidthCoefficientTable): below these tile sizes (in blocks), a block holds on average fewer
@@ -6167,9 +7110,19 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     sm__compute_classes(nop, op_d, op_md, op_saf, op_p, gate_compute, skip_compute, comp_left, o->compute_class);
     o->utilized_macs = any_spatial ? comp_avg : util[L];
     o->compute_cycles = o->utilized_macs > 0 ? sm__ceil((o->compute_class[SM_ACTUAL] + o->compute_class[SM_GATED]) / o->utilized_macs) : 0;
-    if (s->skip_model) {
+    if (s->skip_model || s->skip.kind != SM_SKIP_MODEL_NONE) {
         sm_skip_query q;
         sm_skip_answer ans;
+        sm_skip_fn fn = s->skip_model;
+        const void *prm = s->skip_params;
+        sm_skip_desc local;
+        if (!fn) {   /* the built-in mechanism of [skip]: operand ranks from the einsum */
+            int dm, dn, dk;
+            local = s->skip;
+            if ((r = sm__gemm_shape(p, &dm, &dn, &dk, local.rank, local.krank, &s->skip.loc, "[skip]", err)) != SM_OK) return r;
+            fn = local.kind == SM_SKIP_MODEL_OUTER ? sm_skip_outer_product : sm_skip_structured;
+            prm = &local;
+        }
         memset(&q, 0, sizeof q);
         q.noperands = nop;
         for (t = 0, i = 0; t < p->ntensors; t++) if (!p->tensors[t].is_output) { q.density[i] = sm__mean_density(&s->density[t]); q.model[i] = &s->density[t]; i++; }
@@ -6187,7 +7140,7 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
             q.stream_steps *= lp->f;
         }
         ans.cycles = q.cycles; ans.effectual = q.effectual;
-        if ((r = s->skip_model(&q, s->skip_params, &ans)) != SM_OK) return sm__fail(err, r, &s->compute.loc, "[compute %s] skip model failed", s->compute.name);
+        if ((r = fn(&q, prm, &ans)) != SM_OK) return sm__fail(err, r, &s->compute.loc, "[compute %s] skip model failed", s->compute.name);
         o->compute_class[SM_SKIPPED] += o->compute_class[SM_ACTUAL] - ans.effectual;
         o->compute_class[SM_ACTUAL] = ans.effectual;
         o->compute_cycles = ans.cycles;
