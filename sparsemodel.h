@@ -24,6 +24,8 @@
      sm_sweep_from_spec / sm_sweep_point      [sweep] -> design points (--set strings per point)
      sm_array_eval                            a spec with an [array]: sm_spec -> sm_array_stats (never allocates)
      sm_array_report_tsv / _text / _json      sm_array_stats -> FILE*
+     sm_gpu_eval / sm_gpu_report              a spec with [gpu]: the tiled-kernel GPU model (no allocation)
+     sm_stats_series                          terms of a structured series run into one output
      A spec can also be filled in by hand: every field left zero takes its documented default.
 
    MODEL (Timeloop's dense semantics; see README.md for the full statement)
@@ -51,6 +53,7 @@
        actual, gated, skipped or absent from the operands' states.
      - counts are rounded as Sparseloop rounds them; totals use average utilized instances.
        A compute-skip model (sm_spec.skip_model) may replace the compute timing.
+       Built-in ones ([skip], [@opskip]): outer-product block skipping and structured N:M series.
 
    MECHANISM MODELS (designs a loop nest alone does not describe; plain desc structs, zero = default)
      sm_params_load_file / sm_params_read     INI parameter file -> desc structs (file:line errors)
@@ -70,9 +73,6 @@
      @base      limits, result codes, errors, locations
      @workload  einsum, dims, tensors (sm_problem)
      @arch      storage levels, compute, constant-power components (sm_level, sm_compute, sm_component)
-     @opskip    outer-product block skipping, structured N:M compute, accumulation buffer (sm_skip_desc)
-     @im2col    convolution lowering: shapes and software lowering costs (sm_conv, sm_im2col_count)
-     @gpu       tiled GEMM kernels on a GPU-like hierarchy, waves, ESC SpGEMM (sm_gpu_eval)
      @mapping   loop nest and keep/bypass (sm_level_map)
      @sparse    density models, rank formats, SAFs, the compute-skip hook (sm_density,
                 sm_format, sm_saf, sm_skip_fn)
@@ -81,6 +81,10 @@
                 component-count model of area and energy (sm_net_latency, sm_net_parts_eval)
      @array     GEMM arrays in folds: systolic and flexible (Flex-DPE-like), stationary compaction,
                 dataflows, load/stream/add timing (sm_array, sm_array_eval)
+     @opskip    outer-product block skipping, structured N:M compute, accumulation buffer (sm_skip_desc)
+     @im2col    convolution lowering: shapes and software lowering costs (sm_conv, sm_im2col_count)
+     @gpu       tiled GEMM kernels on a GPU-like hierarchy, waves, ESC SpGEMM (sm_gpu_eval)
+     @tasd      structured decomposition (TASD series): kept/dropped statistics, error, search
      @spec      the whole evaluation and the INI loader (sm_spec, sm_spec_load_*)
      @energy    built-in energy and area of storage, arithmetic and networks by kind, size,
                 width, precision and technology node (sm_mem_estimate, sm_op_estimate,
@@ -853,6 +857,77 @@ SMDEF sm_result sm_gpu_eval(const struct sm_spec *s, sm_gpu_stats *out, sm_error
 SMDEF void sm_gpu_report(FILE *f, const struct sm_spec *s, const sm_gpu_stats *st);
 
 
+/*=== [@tasd] STRUCTURED DECOMPOSITION (TASD SERIES) AND CONFIGURATION SEARCH ===================*/
+/* A TASD series approximates a tensor by a sum of structured terms along its reduction rank: term
+   1 keeps the N_1 largest-magnitude values of every aligned M_1-block, term i the N_i largest of
+   what the earlier terms left in every M_i-block (M nested), the rest is dropped. The hardware
+   runs the terms one after another into the same output (sm_stats_series), each at N_i/M_i of the
+   dense cost (the structured skip model of [@opskip]).
+   - sm_tasd_counts: exact expected kept and dropped non-zeros under i.i.d. density (binomial
+     blocks; residual counts propagated through nested M). How many are kept does not depend on
+     the values.
+   - sm_tasd_values: dropped magnitude and the moments of the dropped values, for a value
+     distribution, by a seeded bounded Monte-Carlo over blocks (greedy keep-largest, exactly as
+     the decomposition runs).
+   - sm_tasd_error: relative output error ||(A - A*) B||_F / ||A B||_F of a GEMM with an i.i.d.
+     operand B (mean mu, variance var), from the per-row moments of the dropped and of all values:
+     err^2 = (mu^2 E[r^2] + var E[q]) / (mu^2 E[s^2] + var E[p]) (r, q: sum and sum of squares of a
+     row's dropped values; s, p: of all its values).
+   - sm_tasd_decompose: the decomposition of actual data (row-major, blocks along the rows).
+   - Search (TASDER-like; the paper's accuracy criterion cannot be modelled, a proxy stands in):
+     per layer, the cheapest supported series whose dropped fraction (non-zeros or magnitude) stays
+     within a budget; network-wide, the cheapest single series every layer accepts; and the
+     paper's sparsity rule with aggressiveness alpha (its Listing 1). */
+typedef enum sm_value_dist {
+    SM_VALUES_UNIFORM = 0,         /* |x| ~ U(0, 1) */
+    SM_VALUES_NORMAL,              /* x ~ N(0, 1): |x| half-normal (weights; the non-zeros of a ReLU) */
+    SM_VALUES_GELU                 /* GELU of N(0, 1): no zeros, many tiny values */
+} sm_value_dist;
+
+typedef struct sm_tasd_stats {
+    double density;                /* non-zeros per element of the original */
+    double kept, dropped;          /* fractions of the non-zeros */
+    double kept_term[SM_MAX_SERIES];   /* non-zeros per element each term keeps */
+    double slots;                  /* sum N_i / M_i: the cost relative to dense */
+    double dropped_magnitude;      /* fraction of sum |x| dropped (sm_tasd_values only) */
+} sm_tasd_stats;
+
+SMDEF void sm_tasd_counts(double density, const sm_series *s, sm_tasd_stats *out);
+/* blocks: Monte-Carlo blocks of the series' largest M (0 -> 20000); seed 0 -> a fixed seed. Also
+   fills the per-block moments the error model needs (internal). */
+SMDEF void sm_tasd_values(double density, const sm_series *s, sm_value_dist v, int blocks, unsigned long long seed, sm_tasd_stats *out);
+SMDEF double sm_tasd_error(double density, const sm_series *s, sm_value_dist v, double row, double b_mean, double b_var, int blocks, unsigned long long seed);
+/* Decompose values[rows x cols] (row-major; blocks run along each row; cols a multiple of every
+   M). terms (optional): nterms x rows x cols; residual (optional): rows x cols. Returns the kept
+   non-zeros. */
+SMDEF double sm_tasd_decompose(const double *values, int rows, int cols, const sm_series *s, double *terms, double *residual);
+/* Fraction of the largest-magnitude elements that holds `keep` of sum |x| (the paper's
+   pseudo-density for activations without zeros). */
+SMDEF double sm_tasd_pseudo_density(sm_value_dist v, double keep);
+
+typedef struct sm_tasd_layer {
+    double macs;                   /* dense MACs (the cost weight) */
+    double density;                /* i.i.d. density of the decomposed operand */
+    sm_value_dist values;
+    int choice;                    /* out: index into the options (-1: none fits: dense) */
+    double cost, dropped;          /* out: slots x macs; dropped fraction under the metric */
+} sm_tasd_layer;
+typedef enum sm_tasd_metric { SM_TASD_DROPPED_NONZEROS = 0, SM_TASD_DROPPED_MAGNITUDE } sm_tasd_metric;
+/* The cost of running layer `layer` with option `option` (-1: dense), e.g. its cycles on the
+   hardware (TASDER minimizes latency, TASD Eq. 4). NULL: the slots, sum N_i/M_i x macs. */
+typedef double (*sm_tasd_cost_fn)(int layer, int option, void *ctx);
+/* Per layer: the cheapest of dense and the options whose dropped fraction is <= budget. */
+SMDEF void sm_tasd_search_layerwise(const sm_series *opts, int nopt, sm_tasd_metric metric, double budget, sm_tasd_cost_fn cost, void *ctx, sm_tasd_layer *layers, int n);
+/* One option for every layer (or dense): the cheapest in total among those every layer accepts.
+   Returns its index (-1: dense). */
+SMDEF int sm_tasd_search_networkwise(const sm_series *opts, int nopt, sm_tasd_metric metric, double budget, sm_tasd_cost_fn cost, void *ctx, sm_tasd_layer *layers, int n);
+/* The paper's Listing 1: the most aggressive option whose approximated sparsity (1 - slots) is
+   below sparsity + alpha; -1 (no approximation) when none is. */
+SMDEF int sm_tasd_select_alpha(const sm_series *opts, int nopt, double sparsity, double alpha);
+/* Energy of run-time decomposition units: per block of M elements, sum N_i extractions of a maximum
+   over M (M - 1 comparisons each) at compare_pj. */
+SMDEF double sm_tasd_unit_energy(double elements, const sm_series *s, double compare_pj);
+
 /*=== [@spec] EVALUATION SPEC AND INI LOADER ====================================================*/
 /* A key of a section the evaluation does not read ([constraints], [mapper], [sweep]), kept verbatim
    with its location for the search layer (@search), which interprets it. */
@@ -1356,6 +1431,12 @@ typedef struct sm_stats {
 
 /* Validate the mapping against the architecture and evaluate it. No allocation. */
 SMDEF sm_result sm_eval(const sm_spec *spec, sm_stats *out, sm_error *err);
+/* Terms of a series run one after another into the same output (a TASD series on a structured
+   tensor core: the decomposition-aware dataflow). out = the sum of the per-term stats, except that
+   a tensor t resident at level resident[t] between the terms (-1: none) is moved at the levels
+   above that one only once (the first term's counts and energy count). Cycles add; the
+   utilization is the cycle-weighted mean. */
+SMDEF void sm_stats_series(const sm_stats *terms, int n, const int *resident, sm_stats *out);
 
 /*=== [@report] TEXT, TSV AND JSON ==============================================================*/
 /* TSV: level<TAB>tensor<TAB>metric<TAB>value rows in the order of SPEC-FORMAT "Outputs". */
@@ -6214,18 +6295,12 @@ static void sm__hist_fn(double k, double p, void *vctx) {
     int i = (int)(k + 0.5);
     if (i >= 0 && i < SM__BLK) c->h[i] += p;
 }
-static double sm__series_kept_ex(const sm_density *d, int krank, const sm_series *s, double *kept_term) {
-    double dist[SM__BLK], tmp[SM__BLK], res[SM__BLK], kept = 0, tot = 0;
-    sm__hist_ctx hc;
-    int i, k, j, top, mprev = 0;
-    if (!s || s->nterms <= 0) return sm__mean_density(d);
-    memset(dist, 0, sizeof dist);
-    hc.h = dist;
-    if (s->m[0] < 1 || s->m[0] >= SM__BLK) return fmin(sm__mean_density(d), sm_series_density(s));
-    sm__fiber_occ(d, krank, s->m[0], sm__hist_fn, &hc);
-    for (k = 0; k < SM__BLK; k++) tot += dist[k];
-    if (tot > 0) for (k = 0; k < SM__BLK; k++) dist[k] /= tot;
-    top = s->m[0];
+/* Run the series on dist (the distribution of non-zeros of an M_1-block, indexed by count; it is
+   overwritten); kept_term[i] (optional) = non-zeros per element term i keeps. Returns the sum. */
+static double sm__series_run(double *dist, const sm_series *s, double *kept_term) {
+    double tmp[SM__BLK], res[SM__BLK], kept = 0;
+    int i, k, j, top = s->m[0], mprev = 0;
+    memset(res, 0, sizeof res);
     for (i = 0; i < s->nterms && i < SM_MAX_SERIES; i++) {
         double e = 0;
         if (s->m[i] < 1 || s->m[i] >= SM__BLK) break;
@@ -6244,15 +6319,28 @@ static double sm__series_kept_ex(const sm_density *d, int krank, const sm_series
         }
         memset(res, 0, sizeof res);
         for (k = 0; k <= top && k < SM__BLK; k++) {
-            double kk = k < s->n[i] ? k : s->n[i];
+            int kk = k < s->n[i] ? k : s->n[i];
             e += dist[k] * kk;
-            res[k - (int)kk] += dist[k];
+            res[k - kk] += dist[k];
         }
         if (kept_term) kept_term[i] = e / s->m[i];
         kept += e / s->m[i];
         mprev = s->m[i];
     }
     return kept;
+}
+static double sm__series_kept_ex(const sm_density *d, int krank, const sm_series *s, double *kept_term) {
+    double dist[SM__BLK], tot = 0;
+    sm__hist_ctx hc;
+    int k;
+    if (!s || s->nterms <= 0) return sm__mean_density(d);
+    if (s->m[0] < 1 || s->m[0] >= SM__BLK) return fmin(sm__mean_density(d), sm_series_density(s));
+    memset(dist, 0, sizeof dist);
+    hc.h = dist;
+    sm__fiber_occ(d, krank, s->m[0], sm__hist_fn, &hc);
+    for (k = 0; k < SM__BLK; k++) tot += dist[k];
+    if (tot > 0) for (k = 0; k < SM__BLK; k++) dist[k] /= tot;
+    return sm__series_run(dist, s, kept_term);
 }
 static double sm__series_kept(const sm_density *d, int krank, const sm_series *s) { return sm__series_kept_ex(d, krank, s, NULL); }
 
@@ -6290,7 +6378,7 @@ SMAPI double sm_accbuf_cycles(double products, double banks, double ports, doubl
     int t, nb;
     if (ports <= 0) ports = 1;
     if (products <= 0) return 0;
-    if (banks <= 0) return products / ports;   /* conflict-free: ports in total */
+    if (banks < 1) return products / ports;    /* conflict-free: ports in total */
     if (window < 1) window = 1;
     if (trials < 1) trials = 256;
     nb = banks > MAXB ? MAXB : (int)banks;
@@ -6643,6 +6731,214 @@ SMAPI void sm_gpu_report(FILE *f, const sm_spec *s, const sm_gpu_stats *st) {
     if (st->prepass_cycles > 0) fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "lowering", "-", "-", "-", st->prepass_cycles);
     fprintf(f, "\ncomputes     %.0f\neffectual    %.0f\ncycles       %.0f (bound: %s)\ntime         %.3f us\n", st->computes, st->effectual, st->cycles,
             st->bound < 0 ? "compute" : roles[st->bound], st->seconds * 1e6);
+}
+
+/*=== [@tasd.impl] STRUCTURED DECOMPOSITION (TASD SERIES) AND CONFIGURATION SEARCH ===============*/
+SMAPI void sm_tasd_counts(double density, const sm_series *s, sm_tasd_stats *out) {
+    double dist[SM__BLK];
+    sm__hist_ctx hc;
+    int i;
+    memset(out, 0, sizeof *out);
+    out->density = density;
+    out->slots = sm_series_density(s);
+    if (!s || s->nterms <= 0 || s->m[0] < 1 || s->m[0] >= SM__BLK) { out->kept = 1; return; }
+    memset(dist, 0, sizeof dist);
+    hc.h = dist;
+    sm__binomial(s->m[0], density, sm__hist_fn, &hc);
+    sm__series_run(dist, s, out->kept_term);
+    for (i = 0; i < s->nterms; i++) out->kept += out->kept_term[i];
+    out->kept = density > 0 ? out->kept / density : 1;
+    out->dropped = 1 - out->kept;
+    if (out->dropped < 0) out->dropped = 0;
+}
+
+/* A signed value of distribution v (its magnitude ranks it). */
+static double sm__value(sm_value_dist v, sm__rng *seed) {
+    double u1, u2, x;
+    if (v == SM_VALUES_UNIFORM) return sm__rand01(seed);
+    u1 = sm__rand01(seed); u2 = sm__rand01(seed);
+    if (u1 < 1e-300) u1 = 1e-300;
+    x = sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
+    if (v == SM_VALUES_GELU) x = x * 0.5 * erfc(-x / 1.4142135623730951);
+    return x;
+}
+
+/* Greedy decomposition of one row segment: `val` (len values, zeros absent), terms of s in order;
+   kept[i] += values term i keeps; returns nothing, leaves the dropped ones in val (kept zeroed). */
+static void sm__tasd_block(double *val, int len, const sm_series *s, double *kept, double *terms_out, int stride) {
+    int i, b, j, c;
+    for (i = 0; i < s->nterms; i++) {
+        int m = s->m[i];
+        for (b = 0; b + m <= len; b += m)
+            for (c = 0; c < s->n[i]; c++) {   /* take the largest remaining magnitude, n times */
+                int best = -1;
+                for (j = b; j < b + m; j++) if (val[j] != 0 && (best < 0 || fabs(val[j]) > fabs(val[best]))) best = j;
+                if (best < 0) break;
+                if (kept) kept[i] += 1;
+                if (terms_out) terms_out[(size_t)i * (size_t)stride + (size_t)best] = val[best];
+                val[best] = 0;
+            }
+    }
+}
+
+/* Monte-Carlo over blocks of the series' largest M: counts, magnitudes and the per-block moments
+   mom[0..5] = E[r], E[r^2], E[q], E[s], E[s^2], E[p] (r, q: sum and sum of squares of the dropped
+   values of a block; s, p: of all its values). */
+static void sm__tasd_mc(double density, const sm_series *s, sm_value_dist v, int blocks, unsigned long long seed, sm_tasd_stats *out, double *mom) {
+    enum { MAXM = 256 };
+    double val[MAXM], kept[SM_MAX_SERIES] = {0}, nnz = 0, mag = 0, dmag = 0;
+    int M = s && s->nterms > 0 ? s->m[s->nterms - 1] : 8, t, j, i;
+    sm__rng rng;
+    memset(out, 0, sizeof *out);
+    for (j = 0; j < 6; j++) mom[j] = 0;
+    out->density = density;
+    out->slots = sm_series_density(s);
+    if (M < 1 || M > MAXM) M = 8;
+    if (blocks <= 0) blocks = 20000;
+    rng.s = seed ? seed : 0x2545F4914F6CDD1DULL;
+    for (t = 0; t < blocks; t++) {
+        double bs = 0, bp = 0, r = 0, q = 0;
+        for (j = 0; j < M; j++) {
+            val[j] = sm__rand01(&rng) < density ? sm__value(v, &rng) : 0;
+            if (val[j] == 0) continue;
+            nnz++; mag += fabs(val[j]); bs += val[j]; bp += val[j] * val[j];
+        }
+        if (s && s->nterms > 0) sm__tasd_block(val, M, s, kept, NULL, 0);
+        else for (j = 0; j < M; j++) val[j] = 0;
+        for (j = 0; j < M; j++) if (val[j] != 0) { dmag += fabs(val[j]); r += val[j]; q += val[j] * val[j]; }
+        mom[0] += r; mom[1] += r * r; mom[2] += q; mom[3] += bs; mom[4] += bs * bs; mom[5] += bp;
+    }
+    for (j = 0; j < 6; j++) mom[j] /= blocks;
+    for (i = 0; s && i < s->nterms; i++) { out->kept_term[i] = kept[i] / ((double)blocks * M); out->kept += kept[i]; }
+    if (!s || s->nterms <= 0) out->kept = nnz;
+    out->kept = nnz > 0 ? out->kept / nnz : 1;
+    out->dropped = 1 - out->kept;
+    out->dropped_magnitude = mag > 0 ? dmag / mag : 0;
+}
+
+SMAPI void sm_tasd_values(double density, const sm_series *s, sm_value_dist v, int blocks, unsigned long long seed, sm_tasd_stats *out) {
+    double mom[6];
+    sm__tasd_mc(density, s, v, blocks, seed, out, mom);
+}
+
+SMAPI double sm_tasd_error(double density, const sm_series *s, sm_value_dist v, double row, double b_mean, double b_var, int blocks, unsigned long long seed) {
+    sm_tasd_stats st;
+    double mom[6], M, nb, er2, es2, num, den;
+    sm__tasd_mc(density, s, v, blocks, seed, &st, mom);
+    M = s && s->nterms > 0 ? s->m[s->nterms - 1] : 8;
+    nb = row / M;   /* blocks per row: independent */
+    er2 = nb * (mom[1] - mom[0] * mom[0]) + nb * nb * mom[0] * mom[0];
+    es2 = nb * (mom[4] - mom[3] * mom[3]) + nb * nb * mom[3] * mom[3];
+    num = b_mean * b_mean * er2 + b_var * nb * mom[2];
+    den = b_mean * b_mean * es2 + b_var * nb * mom[5];
+    return den > 0 ? sqrt(num / den) : 0;
+}
+
+SMAPI double sm_tasd_decompose(const double *values, int rows, int cols, const sm_series *s, double *terms, double *residual) {
+    enum { MAXC = 4096 };
+    double val[MAXC], kept[SM_MAX_SERIES] = {0}, total = 0;
+    int r, j, i;
+    if (cols > MAXC || !s) return -1;
+    if (terms) memset(terms, 0, sizeof(double) * (size_t)s->nterms * (size_t)rows * (size_t)cols);
+    for (r = 0; r < rows; r++) {
+        memcpy(val, values + (size_t)r * cols, sizeof(double) * (size_t)cols);
+        sm__tasd_block(val, cols, s, kept, terms ? terms + (size_t)r * cols : NULL, rows * cols);
+        if (residual) memcpy(residual + (size_t)r * cols, val, sizeof(double) * (size_t)cols);
+    }
+    for (i = 0; i < s->nterms; i++) total += kept[i];
+    (void)j;
+    return total;
+}
+
+/* E[|x| ; |x| > t] and P(|x| > t) by integration over x (normal, GELU) or closed form (uniform). */
+static void sm__tail(sm_value_dist v, double t, double *mass, double *prob) {
+    double x, h = 1e-3, m = 0, p = 0;
+    if (v == SM_VALUES_UNIFORM) { double a = t < 0 ? 0 : t > 1 ? 1 : t; *mass = (1 - a * a) / 2; *prob = 1 - a; return; }
+    for (x = -9; x < 9; x += h) {
+        double mid = x + h / 2, phi = exp(-mid * mid / 2) / 2.5066282746310002, y = mid;
+        if (v == SM_VALUES_GELU) y = mid * 0.5 * erfc(-mid / 1.4142135623730951);
+        if (fabs(y) > t) { m += fabs(y) * phi * h; p += phi * h; }
+    }
+    *mass = m; *prob = p;
+}
+
+SMAPI double sm_tasd_pseudo_density(sm_value_dist v, double keep) {
+    double total, p, lo = 0, hi = 10, m;
+    int i;
+    sm__tail(v, -1, &total, &p);
+    for (i = 0; i < 60; i++) {   /* the threshold whose tail holds `keep` of the mass */
+        double mid = 0.5 * (lo + hi);
+        sm__tail(v, mid, &m, &p);
+        if (m > keep * total) lo = mid; else hi = mid;
+    }
+    sm__tail(v, 0.5 * (lo + hi), &m, &p);
+    return p;
+}
+
+static double sm__tasd_dropped(const sm_series *o, const sm_tasd_layer *L, sm_tasd_metric metric) {
+    sm_tasd_stats st;
+    if (metric == SM_TASD_DROPPED_MAGNITUDE) { sm_tasd_values(L->density, o, L->values, 8000, 0, &st); return st.dropped_magnitude; }
+    sm_tasd_counts(L->density, o, &st);
+    return st.dropped;
+}
+
+static double sm__tasd_cost(sm_tasd_cost_fn cost, void *ctx, const sm_series *opts, int i, int j, const sm_tasd_layer *L) {
+    if (cost) return cost(i, j, ctx);
+    return (j < 0 ? 1 : sm_series_density(&opts[j])) * L->macs;
+}
+
+SMAPI void sm_tasd_search_layerwise(const sm_series *opts, int nopt, sm_tasd_metric metric, double budget, sm_tasd_cost_fn cost, void *ctx, sm_tasd_layer *layers, int n) {
+    int i, j;
+    for (i = 0; i < n; i++) {
+        sm_tasd_layer *L = &layers[i];
+        L->choice = -1; L->dropped = 0;
+        L->cost = sm__tasd_cost(cost, ctx, opts, i, -1, L);
+        for (j = 0; j < nopt; j++) {
+            double dr = sm__tasd_dropped(&opts[j], L, metric), cj;
+            if (dr > budget) continue;
+            cj = sm__tasd_cost(cost, ctx, opts, i, j, L);
+            if (cj < L->cost) { L->choice = j; L->cost = cj; L->dropped = dr; }
+        }
+    }
+}
+
+SMAPI int sm_tasd_search_networkwise(const sm_series *opts, int nopt, sm_tasd_metric metric, double budget, sm_tasd_cost_fn cost, void *ctx, sm_tasd_layer *layers, int n) {
+    int best = -1, i, j;
+    double best_cost = 0;
+    for (i = 0; i < n; i++) best_cost += sm__tasd_cost(cost, ctx, opts, i, -1, &layers[i]);
+    for (j = 0; j < nopt; j++) {
+        double total = 0;
+        int ok = 1;
+        for (i = 0; i < n && ok; i++) ok = sm__tasd_dropped(&opts[j], &layers[i], metric) <= budget;
+        if (!ok) continue;
+        for (i = 0; i < n; i++) total += sm__tasd_cost(cost, ctx, opts, i, j, &layers[i]);
+        if (total < best_cost) { best = j; best_cost = total; }
+    }
+    for (i = 0; i < n; i++) {
+        layers[i].choice = best;
+        layers[i].cost = sm__tasd_cost(cost, ctx, opts, i, best, &layers[i]);
+        layers[i].dropped = best >= 0 ? sm__tasd_dropped(&opts[best], &layers[i], metric) : 0;
+    }
+    return best;
+}
+
+SMAPI int sm_tasd_select_alpha(const sm_series *opts, int nopt, double sparsity, double alpha) {
+    int j, best = -1;
+    double best_sp = -1;
+    for (j = 0; j < nopt; j++) {
+        double asp = 1 - sm_series_density(&opts[j]);
+        if (sparsity + alpha > asp && asp > best_sp) { best = j; best_sp = asp; }
+    }
+    return best;
+}
+
+SMAPI double sm_tasd_unit_energy(double elements, const sm_series *s, double compare_pj) {
+    double n = 0, M;
+    int i;
+    if (!s || s->nterms <= 0) return 0;
+    M = s->m[s->nterms - 1];
+    for (i = 0; i < s->nterms; i++) n += (M / s->m[i]) * s->n[i] * (s->m[i] - 1);   /* comparisons per largest block */
+    return elements / M * n * compare_pj;
 }
 
 /*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/
@@ -7191,6 +7487,53 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         o->area_um2 += o->component_area_um2[i];
     }
     return SM_OK;
+}
+
+SMAPI void sm_stats_series(const sm_stats *terms, int n, const int *resident, sm_stats *out) {
+    int i, l, t, a, c, L;
+    double busy;
+    *out = terms[0];
+    L = out->nlevels;
+    busy = terms[0].utilization * terms[0].cycles;
+    for (i = 1; i < n; i++) {
+        const sm_stats *s = &terms[i];
+        for (l = 0; l < L; l++) {
+            sm_level_stats *o = &out->level[l];
+            const sm_level_stats *x = &s->level[l];
+            for (t = 0; t < out->ntensors; t++) {
+                sm_access *oa = &o->t[t];
+                const sm_access *xa = &x->t[t];
+                if (resident && resident[t] >= 0 && l < resident[t]) continue;   /* moved once */
+                oa->reads += xa->reads; oa->fills += xa->fills; oa->updates += xa->updates;
+                for (a = 0; a < 3; a++)
+                    for (c = 0; c < 3; c++) {
+                        oa->data[a][c] += xa->data[a][c];
+                        oa->metadata[a][c] += xa->metadata[a][c];
+                        oa->payload[a][c] += xa->payload[a][c];
+                        oa->metadata_words[a][c] += xa->metadata_words[a][c];
+                    }
+                oa->decompressions += xa->decompressions;
+                oa->compressions += xa->compressions;
+                oa->energy_pj += xa->energy_pj;
+            }
+            o->leak_pj += x->leak_pj;
+            o->cycles += x->cycles;
+        }
+        out->computes += s->computes;
+        for (c = 0; c < 3; c++) out->compute_class[c] += s->compute_class[c];
+        out->compute_cycles += s->compute_cycles;
+        out->compute_energy_pj += s->compute_energy_pj;
+        out->cycles += s->cycles;
+        busy += s->utilization * s->cycles;
+    }
+    out->energy_pj = out->compute_energy_pj;
+    for (l = 0; l < L; l++) {
+        sm_level_stats *o = &out->level[l];
+        o->energy_pj = o->leak_pj;
+        for (t = 0; t < out->ntensors; t++) o->energy_pj += o->t[t].energy_pj;
+        out->energy_pj += o->energy_pj;
+    }
+    out->utilization = out->cycles > 0 ? busy / out->cycles : 0;
 }
 
 /*=== [@report.impl] TEXT, TSV AND JSON =========================================================*/

@@ -236,7 +236,18 @@ static void test_gpu(void) {
     sm_spec_free(s);
 }
 
+/* Later keys override earlier ones (SPEC-FORMAT): a --set of a key the file has replaces it, also keep. */
+static void test_override(void) {
+    const char *sets[2] = { "mapping.DRAM.keep=A B Z", "level L.size=9" };
+    sm_spec *s;
+    sm_error e;
+    T(sm_spec_load_string("[problem]\neinsum = Z[m,n] += A[m,k] * B[k,n]\nbounds = m=2 n=2 k=2\n[level DRAM]\n[level L]\nsize = 4\n[compute C]\n"
+                          "[mapping]\nDRAM.keep = A B Z\nDRAM.temporal = m2 n2 k2\n", "u.ini", sets, 2, &s, &e) == SM_OK);
+    if (s) { T(s->levels[1].size == 9 && s->map[0].bypass == 0); sm_spec_free(s); }
+}
+
 int main(void) {
+    test_override();
     test_examples();
     test_fiber_brute();
     test_fiber_sampling();
