@@ -3143,35 +3143,44 @@ static sm_result sm__load(sm__source *src, const char *const *sets, int nsets, s
     return r;
 }
 
+/* A spec or parameter file as a source: opened, with the directory its includes resolve
+   against (sm__source_close releases both); or a string, whose includes resolve against the cwd. */
+static sm_result sm__source_file(sm__source *src, const char *path, const char *what, sm_error *err) {
+    sm_loc loc;
+    char *dir, *slash;
+    memset(src, 0, sizeof *src);
+    sm__loc_set(&loc, path, 0);
+    if (strlen(path) >= SM_PATH_LEN) return sm__fail(err, SM_ERR_IO, NULL, "path too long");
+    if (!(src->f = fopen(path, "r"))) return sm__fail(err, SM_ERR_IO, &loc, "cannot open %s: %s", what, strerror(errno));
+    if (!(dir = sm__strdup(path))) { fclose(src->f); return sm__fail(err, SM_ERR_LIMIT, NULL, "out of memory"); }
+    slash = strrchr(dir, '/');
+    if (slash) *slash = 0; else dir[0] = 0;
+    src->file = path;
+    src->dir = dir;
+    return SM_OK;
+}
+static void sm__source_close(sm__source *src) { fclose(src->f); free((char *)src->dir); }
+static void sm__source_text(sm__source *src, const char *text, const char *name) {
+    memset(src, 0, sizeof *src);
+    src->text = text;
+    src->file = name ? name : "<string>";
+    src->dir = "";
+}
+
 SMAPI sm_result sm_spec_load_file(const char *path, const char *const *sets, int nsets, sm_spec **out, sm_error *err) {
     sm__source src;
     sm_result r;
-    char *dir, *slash;
-    sm_loc loc;
-    memset(&src, 0, sizeof src);
-    sm__loc_set(&loc, path, 0);
     *out = NULL;
-    if (strlen(path) >= SM_PATH_LEN) return sm__fail(err, SM_ERR_IO, NULL, "path too long");
-    src.f = fopen(path, "r");
-    if (!src.f) return sm__fail(err, SM_ERR_IO, &loc, "cannot open spec: %s", strerror(errno));
-    dir = sm__strdup(path);
-    slash = strrchr(dir, '/');
-    if (slash) *slash = 0; else dir[0] = 0;
-    src.file = path;
-    src.dir = dir;
+    if ((r = sm__source_file(&src, path, "spec", err)) != SM_OK) return r;
     r = sm__load(&src, sets, nsets, out, err);
-    fclose(src.f);
-    free(dir);
+    sm__source_close(&src);
     return r;
 }
 
 SMAPI sm_result sm_spec_load_string(const char *text, const char *name, const char *const *sets, int nsets,
                                     sm_spec **out, sm_error *err) {
     sm__source src;
-    memset(&src, 0, sizeof src);
-    src.text = text;
-    src.file = name ? name : "<string>";
-    src.dir = "";
+    sm__source_text(&src, text, name);
     return sm__load(&src, sets, nsets, out, err);
 }
 
@@ -5429,31 +5438,17 @@ static sm_result sm__params_finish(sm__source *src, const char *const *sets, int
 SMAPI sm_result sm_params_load_file(const char *path, const char *const *sets, int nsets, sm_params **out, sm_error *err) {
     sm__source src;
     sm_result r;
-    char *dir, *slash;
-    sm_loc loc;
-    memset(&src, 0, sizeof src);
-    sm__loc_set(&loc, path, 0);
     *out = NULL;
-    if (strlen(path) >= SM_PATH_LEN) return sm__fail(err, SM_ERR_IO, NULL, "path too long");
-    if (!(src.f = fopen(path, "r"))) return sm__fail(err, SM_ERR_IO, &loc, "cannot open parameter file: %s", strerror(errno));
-    dir = sm__strdup(path);
-    slash = dir ? strrchr(dir, '/') : NULL;
-    if (slash) *slash = 0; else if (dir) dir[0] = 0;
-    src.file = path;
-    src.dir = dir ? dir : "";
+    if ((r = sm__source_file(&src, path, "parameter file", err)) != SM_OK) return r;
     r = sm__params_finish(&src, sets, nsets, out, err);
-    fclose(src.f);
-    free(dir);
+    sm__source_close(&src);
     return r;
 }
 
 SMAPI sm_result sm_params_load_string(const char *text, const char *name, const char *const *sets, int nsets,
                                       sm_params **out, sm_error *err) {
     sm__source src;
-    memset(&src, 0, sizeof src);
-    src.text = text;
-    src.file = name ? name : "<string>";
-    src.dir = "";
+    sm__source_text(&src, text, name);
     return sm__params_finish(&src, sets, nsets, out, err);
 }
 
