@@ -2,11 +2,12 @@
 # make fuzz: run each libFuzzer target for FUZZ_SECONDS (default 60) on a corpus under build/fuzz/,
 # seeded from the project's specs, reference cases and bad specs. Crashes land in build/fuzz/
 # (crash-*, leak-*, timeout-*); turn each into a regression test (tests/bad/ or a unit test).
+# FUZZ_TARGETS picks targets (default: all), e.g. to run two shells side by side on two cores.
 set -u
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-60}
 mkdir -p build/fuzz
-for t in spec einsum mapping eval; do
+for t in ${FUZZ_TARGETS:-spec einsum mapping eval}; do
   c=build/fuzz/corpus_$t
   mkdir -p "$c"
   case $t in
