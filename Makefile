@@ -61,8 +61,11 @@ build/compile_checks: tests/compile_c.c tests/two_tu_a.c tests/two_tu_b.c tests/
 	c++ -std=c++11 -Wall -Wextra -Werror $(CPPFLAGS) -c tests/compile_cpp.cpp -o build/compile_cpp.o
 	@touch $@
 
-test: all $(UNITS) build/sparsemodel_san build/compile_checks
+# The sanitized test programs take most of the time to build: build them on every core.
+test:
+	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) test-build
 	@bash tests/run_tests.sh
+test-build: all $(UNITS) build/sparsemodel_san build/compile_checks
 
 bench: build/bench_eval build/bench_map
 	./build/bench_eval
@@ -93,4 +96,4 @@ memcheck: sparsemodel
 clean:
 	rm -rf build sparsemodel
 
-.PHONY: all deps test bench figures claims fuzz memcheck clean
+.PHONY: all deps test test-build bench figures claims fuzz memcheck clean

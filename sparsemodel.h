@@ -69,13 +69,16 @@
      sm_attention_work_of, sm_kv_loads        attention einsums with predicted masks; key loads
                                               of token-parallel dataflows
 
-   TABLE OF CONTENTS (grep '\[@' sparsemodel.h; each tag has a declaration and an .impl half)
+   TABLE OF CONTENTS (grep '\[@' sparsemodel.h; the .impl halves come in the same order;
+     @arch is resolved in @spec.impl)
      @base      limits, result codes, errors, locations
      @workload  einsum, dims, tensors (sm_problem)
      @arch      storage levels, compute, constant-power components (sm_level, sm_compute, sm_component)
-     @mapping   loop nest and keep/bypass (sm_level_map)
+     @mapping   loop nest and keep/bypass (sm_level_map); its .impl half is the nest analysis:
+                tiles, fills, reads, updates, multicast, reduction (internal)
      @sparse    density models, rank formats, SAFs, the compute-skip hook (sm_density,
-                sm_format, sm_saf, sm_skip_fn)
+                sm_format, sm_saf, sm_skip_fn); its .impl half: occupancy, formats bound to
+                loops, SAF probabilities, spatial skipping, the combine and compute classes
      @skipsched windowed lookahead/lookaside skip scheduler (sm_skipsched, exact chain / Monte-Carlo)
      @network   on-array networks: one description (sm_net_desc, sm_net_kind); latency and a
                 component-count model of area and energy (sm_net_latency, sm_net_parts_eval)
@@ -88,7 +91,7 @@
      @spec      the whole evaluation and the INI loader (sm_spec, sm_spec_load_*)
      @energy    built-in energy and area of storage, arithmetic and networks by kind, size,
                 width, precision and technology node (sm_mem_estimate, sm_op_estimate,
-                sm_net_estimate, sm_spec_resolve_energy)
+                sm_unit_costs_estimate for networks and arrays, sm_spec_resolve_energy)
      @params    parameter files: INI sections for the mechanism models (sm_params_*)
      @twophase  speculative two-phase operator: JL dimension, per-phase work, pipelining, sm_bound
      @macarray  multi-precision MAC arrays: throughput and energy per width, rows split by width
@@ -96,9 +99,6 @@
      @nearmem   near-memory ranks: DDR timing (streams, row gathers, command bus), rank-level logic
      @roofline  roofline processors (CPU, GPU) with per-kernel efficiencies
      @attention attention einsums with predicted masks, token-parallel key loading, mask models
-     @nest      nest analysis: tiles, fills, reads, updates (internal)
-     @sparse.impl  occupancy, formats bound to loops, SAF probabilities, spatial skipping, the
-                combine and compute classification (internal)
      @eval      validation, timing, energy (sm_eval, sm_stats)
      @report    text, TSV and JSON writers, component costs (sm_report_components)
      @search    mapper (mapspace, constraints, exhaustive / random / annealing search, threads,
@@ -500,8 +500,9 @@ SMDEF sm_result sm_skipsched_skip(const sm_skip_query *q, const void *params, sm
 /* Per-use energy and area of the building blocks that networks and arrays are made of. Units:
    pJ per operation (mult, add: one operation at the array's precision), pJ and um^2 per bit for
    registers (one write), 2:1 multiplexers (one traversal) and comparators; pJ per word at the
-   array's SRAM ports. 0 = the component costs nothing (not counted). energy_scale, area_scale
-   (0 -> 1) multiply every entry, e.g. to move a 45 nm table to another node.
+   array's SRAM ports; pJ per bit per mm of wire and the mm of one hop (the PE pitch). 0 = the
+   component costs nothing (not counted). energy_scale, area_scale (0 -> 1) multiply every entry,
+   e.g. to move a 45 nm table to another node.
    These are inputs: the [unit_costs] section gives them, and with `precision` set the built-in
    library ([@energy], sm_unit_costs_estimate) fills every one left 0. add3 (a three-input adder)
    defaults to two adders. */
@@ -513,6 +514,7 @@ typedef struct sm_unit_costs {
     double mux_pj_bit, mux_um2_bit;
     double cmp_pj_bit, cmp_um2_bit;
     double sram_read_pj, sram_write_pj;
+    double wire_pj_bit_mm, hop_mm;   /* wires: 0 = not counted (sm_net_desc.hop_mm overrides hop_mm) */
     double energy_scale, area_scale;
     sm_precision precision, acc_precision;   /* library fill: multiplier and adder precision (0: no fill) */
     int tech_nm;                   /* library fill: node; 0 -> the arch's technology, then 45 */
@@ -520,46 +522,47 @@ typedef struct sm_unit_costs {
 } sm_unit_costs;
 
 /* The on-array networks. Distribution kinds carry operands from SRAM ports to the multipliers,
-   reduction kinds add the products of dot products, a mesh joins groups of PEs. One description
-   serves two estimators: the library's per-word traversal cost with wires (sm_net_estimate,
-   [@energy]) and the component-count model here (sm_net_parts_eval: latency and the adders,
-   registers, 2:1 multiplexers and comparators a network is made of, priced with sm_unit_costs),
-   which the GEMM arrays of [@array] use.
+   reduction kinds add the products of dot products, a mesh joins groups of PEs. One model
+   (sm_net_parts_eval) gives latency, the adders, registers, 2:1 multiplexers, comparators and
+   wire hops a network is made of, and prices them with sm_unit_costs: given ones ([unit_costs],
+   e.g. SIGMA's), or the library's ([@energy], sm_unit_costs_estimate). The GEMM arrays of
+   [@array] use it; so can any mechanism that moves its own words.
      bus       broadcast through a buffer tree: multicast, 1 cycle
      crossbar  ports x ports crosspoints: non-blocking, multicast, 1 cycle, area ~ ports^2
-     benes     non-blocking multistage, multicast, 1 cycle (latch-free switches). The library counts a
-               textbook Benes (2 log2 N - 1 stages of N/2 switches), the component model SIGMA's
+     benes     non-blocking multistage, multicast, 1 cycle (latch-free switches): SIGMA's
                2 log2 N + 1 levels of N switches (Qin et al., HPCA 2020, Sec. IV-A1)
      linear    adder chain (spatio-temporal): latency ports - 1 whatever the dot-product size
      binary    adder tree: log2 latency, one dot product per tree at a time
      fan       forwarding adder network (a binary tree plus forwarding links): log2, any
                dot-product sizes at once
      art       augmented reduction tree of three-input adders: log2, any sizes
-     systolic  store-and-forward chain, a register per hop: latency ports - 1 (component model only)
-     mesh      2-D mesh of 5-port switches, one per port (group), statically routed (component model only)
-     temporal  accumulation in place in each PE: latency = the dot-product size (component model only) */
+     systolic  store-and-forward chain, a register per hop: latency ports - 1
+     mesh      2-D mesh of 5-port switches, one per port (group), statically routed
+     temporal  accumulation in place in each PE: latency = the dot-product size */
 typedef enum sm_net_kind {
     SM_NET_BUS = 0, SM_NET_CROSSBAR, SM_NET_BENES, SM_NET_LINEAR, SM_NET_BINARY, SM_NET_FAN, SM_NET_ART,
     SM_NET_SYSTOLIC, SM_NET_MESH, SM_NET_TEMPORAL, SM_NET_KIND_COUNT
 } sm_net_kind;
 typedef struct sm_net_desc {
     sm_net_kind kind;
-    long ports;                    /* endpoints, or inputs of a tree; >= 2 for sm_net_estimate */
+    long ports;                    /* endpoints, or inputs of a tree (0 -> 1) */
     int word_bits;                 /* 0 -> 16 */
-    double hop_mm;                 /* wire per hop; 0 -> 0.1 mm at 45 nm, scaled with the node's pitch (library) */
-    sm_precision precision;        /* adders of a tree; 0 -> int32 (library) */
-    int tech_nm;                   /* 0 -> 45 (library) */
+    double hop_mm;                 /* wire per hop; 0 -> sm_unit_costs.hop_mm */
 } sm_net_desc;
 
 /* What a network is made of and what using it costs, from component counts x sm_unit_costs.
    wave_pj: one full-width use (a distribution: one word to every port; a reduction: all ports'
    inputs reduced, the intermediate flops clocked once); word_pj: one word delivered to one port
-   (distribution) or one input reduced (reduction, wave_pj / ports). */
+   (distribution) or one input reduced (reduction, wave_pj / ports). Wire hops of a wave: a bus
+   runs past every port (N - 1), a crossbar or Benes word crosses a row and a column (N - 1 each),
+   a tree's level k links span 2^k ports ((N/2) log2 N), a chain or systolic line N - 1, a mesh a
+   link per port; temporal accumulation moves nothing. */
 typedef struct sm_net_parts {
     double levels;                 /* stages (switch levels, adder levels, hops) */
     double latency;                /* cycles for one full-width traversal or reduction */
     double adders, adders3, reg_bits, mux_bits, cmp_bits;   /* component counts */
-    double area_um2, wave_pj, word_pj;
+    double wave_hops;              /* word-hops of wire in one full-width use */
+    double area_um2, wave_pj, word_pj, wire_pj;   /* wire_pj: the wires' part of wave_pj */
 } sm_net_parts;
 
 /* Cycles to traverse a network of this kind (distribution) or to reduce an m-input dot product. */
@@ -1016,32 +1019,11 @@ typedef struct sm_op_desc {
 typedef struct sm_op_cost { double pj, area_um2; } sm_op_cost;
 SMDEF sm_result sm_op_estimate(const sm_op_desc *d, sm_op_cost *out, sm_error *err);
 
-/* The library's estimate of a network described by an sm_net_desc ([@network]): for mechanisms
-   that model their own network traffic (hops, switch traversals, additions), the unit costs, the
-   average path of one word, and the network's area. Kinds bus .. art (systolic, mesh and temporal
-   are costed only by the component-count model, sm_net_parts_eval):
-     bus       one driver reaches all ports: a word crosses ports hops, no switch
-     crossbar  ports x ports: a word passes a ports:1 mux (log2 levels) and ~ports hops
-     benes     2 log2(ports) - 1 stages of ports/2 2x2 switches (ports: a power of two)
-     linear    adder chain: each input is added once and moves one hop
-     binary    adder tree: ports - 1 adders, log2(ports) levels
-     fan       binary tree with forwarding links between neighbouring adders (a forwarding
-               adder network): one mux per adder input on the path
-     art       tree of three-input adders with neighbour links (an augmented reduction tree) */
-typedef struct sm_net_cost {
-    double hop_pj;                 /* one word over one hop */
-    double switch_pj;              /* one word through one switching element (a 2:1 mux per bit) */
-    double add_pj;                 /* one addition (trees; 0 otherwise) */
-    double hops, switches, adds;   /* per word delivered (bus, crossbar, benes) or per input reduced (trees) */
-    double word_pj;                /* hops x hop_pj + switches x switch_pj + adds x add_pj */
-    double area_um2;               /* the whole network (switches, muxes, adders; wires route over logic) */
-} sm_net_cost;
-SMDEF sm_result sm_net_estimate(const sm_net_desc *d, sm_net_cost *out, sm_error *err);
 
 /* Fill every 0 field of *c from the library: multiply at c->precision, add at c->acc_precision
-   (0 -> fp32 or int32), registers and 2:1 multiplexers per bit as in the network estimates,
-   comparators per bit as multiplexers (ASSUMPTION), node c->tech_nm (0 -> 45); the scale factors
-   stay 1. For the component-count model of networks and arrays. */
+   (0 -> fp32 or int32), registers, 2:1 multiplexers and wires as in the table below ([@energy.impl]),
+   comparators per bit as multiplexers (ASSUMPTION), node c->tech_nm (0 -> 45); SRAM ports and the
+   scale factors stay as given. This is how the library prices networks ([@network]) and arrays. */
 SMDEF sm_result sm_unit_costs_estimate(sm_unit_costs *c, sm_error *err);
 
 /* Technology nodes in the table (65 45 32 28 22 20 16 14 12 10 7 nm): energy and area factors
@@ -1793,6 +1775,2656 @@ SMAPI sm_result sm_einsum_parse(const char *text, sm_problem *p, const sm_loc *w
             if (!strcmp(p->tensors[i].name, p->tensors[j].name))
                 return sm__fail(err, SM_ERR_EINSUM, w, "[problem] einsum: tensor %s appears twice", p->tensors[i].name);
     return SM_OK;
+}
+
+/*=== [@mapping.impl] THE MAPPING AS ONE LOOP NEST: NEST ANALYSIS ===============================*/
+/* The mapping flattened into one loop nest, outermost first, unit loops dropped. */
+typedef struct sm__loop { int dim, level, spatial; double f, step, outer; } sm__loop;  /* spatial: 0 temporal, 1 Y, 2 X; outer: product of the temporal factors outside */
+typedef struct sm__nest {
+    int nloops;
+    sm__loop loops[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS];
+    int first[SM_MAX_LEVELS + 1];  /* first loop at this level or below; [nlevels] = compute */
+    double temporal_iters;         /* temporal iterations per MAC */
+} sm__nest;
+
+static long sm__gcd(long a, long b) { while (b) { long t = a % b; a = b; b = t; } return a; }
+
+/* |S ∩ (S + shift)| for one index expression S = { sum coef_i * x_i : 0 <= x_i < n_i }; with
+   shift 0 it is |S|. Exact: a closed form when S is an interval or two interleaved
+   progressions, a bitset otherwise. Returns -1 when S is too irregular and too wide. */
+static double sm__rank_overlap(const sm_rank *r, const double *ext, double shift) {
+    long c[SM_MAX_TERMS];
+    double n[SM_MAX_TERMS];
+    int k = 0, i, j;
+    long g = 0;
+    double reach = 0;
+    int contiguous = 1;
+    for (i = 0; i < r->nterms; i++)
+        if (ext[r->terms[i].dim] > 1) { c[k] = r->terms[i].coef; n[k] = ext[r->terms[i].dim]; k++; }
+    if (shift < 0) shift = -shift;
+    if (k == 0) return shift == 0 ? 1 : 0;
+    if (k == 1) {   /* the common case: one progression */
+        double q = shift / (double)c[0];
+        return q != floor(q) || q >= n[0] ? 0 : n[0] - q;
+    }
+    for (i = 0; i < k && g != 1; i++) g = c[i] == 1 ? 1 : sm__gcd(g, c[i]);   /* coef 1 is the usual case */
+    if (g > 1) {
+        if ((long long)shift % g != 0) return 0;
+        shift /= (double)g;
+    }
+    for (i = 0; g > 1 && i < k; i++) c[i] /= g;
+    for (i = 1; i < k; i++)   /* sort by coefficient */
+        for (j = i; j > 0 && c[j] < c[j - 1]; j--) { long tc = c[j]; double tn = n[j]; c[j] = c[j - 1]; n[j] = n[j - 1]; c[j - 1] = tc; n[j - 1] = tn; }
+    for (i = 0; i < k; i++) {
+        if ((double)c[i] > reach + 1) contiguous = 0;
+        reach += (double)c[i] * (n[i] - 1);
+    }
+    if (contiguous) return shift > reach ? 0 : reach + 1 - shift;
+    if (k == 2 && c[0] == 1) {     /* blocks of n0 every c1, n1 of them; n0 < c1 here */
+        double b = (double)c[1], q = floor(shift / b), rem = shift - q * b;
+        double a = n[1] - q > 0 ? (n[1] - q) * (n[0] - rem > 0 ? n[0] - rem : 0) : 0;
+        double bb = n[1] - q - 1 > 0 ? (n[1] - q - 1) * (rem + n[0] - b > 0 ? rem + n[0] - b : 0) : 0;
+        return a + bb;
+    }
+    {   /* general: the sum set as a bitset */
+        enum { W = 64, BITS = 8192 };
+        unsigned long long set[BITS / W], tmp[BITS / W];
+        double cnt = 0;
+        long x, s = (long)shift;
+        if (reach + 1 > BITS) return -1;
+        memset(set, 0, sizeof set);
+        set[0] = 1;
+        for (i = 0; i < k; i++) {
+            memcpy(tmp, set, sizeof set);
+            for (x = 1; x < (long)n[i]; x++) {
+                long off = c[i] * x, wi;
+                for (wi = BITS / W - 1; wi >= 0; wi--) {
+                    long src = wi * W - off;   /* bit b of word wi comes from bit b-off */
+                    unsigned long long v = 0;
+                    long sw = src >= 0 ? src / W : (src - W + 1) / W, sb = src - sw * W;
+                    if (sw >= 0 && sw < BITS / W) v |= sb ? tmp[sw] >> sb : tmp[sw];
+                    if (sb && sw + 1 >= 0 && sw + 1 < BITS / W) v |= tmp[sw + 1] << (W - sb);
+                    set[wi] |= v;
+                }
+            }
+        }
+        for (x = 0; x + s < BITS; x++)
+            if ((set[x / W] >> (x % W) & 1) && (set[(x + s) / W] >> ((x + s) % W) & 1)) cnt++;
+        return cnt;
+    }
+}
+
+/* Words of T in a tile with per-dim extents ext (-1: too irregular to count); the size of
+   each rank goes to rank_size when it is not NULL. */
+static double sm__tile_size(const sm_tensor *t, const double *ext, double *rank_size) {
+    double v = 1;
+    int r;
+    for (r = 0; r < t->nranks; r++) {
+        double o = sm__rank_overlap(&t->ranks[r], ext, 0);
+        if (o < 0) return -1;
+        if (rank_size) rank_size[r] = o;
+        v *= o;
+    }
+    return v;
+}
+
+/* Per-dim extents of the loops from index `from` inward. */
+static void sm__extents(const sm_problem *p, const sm__nest *n, int from, double *ext) {
+    int d, i;
+    for (d = 0; d < p->ndims; d++) ext[d] = 1;
+    for (i = from; i < n->nloops; i++) ext[n->loops[i].dim] *= n->loops[i].f;
+}
+
+/* Words delivered into one instance of the level whose loops start at `first`: the first
+   tile, then, each time a temporal loop above it advances (inner ones resetting), the part
+   of the new tile not in the previous one. Timeloop keeps a tile as one box and reuses the old
+   one only when the new box differs from it in a single rank (eyeriss_like: a P step with Q
+   reset reuses nothing, though one corner overlaps). Walks the loops inside out, so each loop
+   costs one overlap of one rank. */
+static double sm__deliveries(const sm_problem *p, const sm_tensor *t, unsigned dims, const sm__nest *n,
+                             int first, const double *ext, double size, const double *rank_size) {
+    double total = size, reset[SM_MAX_DIMS];
+    unsigned reset_dims = 0;
+    int i, r, k;
+    if (size <= 0) return size;
+    memset(reset, 0, sizeof(double) * (size_t)p->ndims);
+    for (i = first - 1; i >= 0; i--) {
+        const sm__loop *li = &n->loops[i];
+        if (li->spatial) continue;
+        if ((dims >> li->dim & 1u) || (reset_dims & dims)) {   /* else the tile stays put */
+            int moved = -1;
+            double shift_moved = 0, o = size;
+            for (r = 0; r < t->nranks; r++) {
+                double shift = 0;
+                for (k = 0; k < t->ranks[r].nterms; k++) {
+                    int d = t->ranks[r].terms[k].dim;
+                    shift += (double)t->ranks[r].terms[k].coef * ((d == li->dim ? li->step : 0) - reset[d]);
+                }
+                if (shift != 0) {
+                    if (moved >= 0) { moved = -2; break; }
+                    moved = r;
+                    shift_moved = shift;
+                }
+            }
+            if (moved == -2) o = 0;
+            else if (moved >= 0) {
+                double ov = sm__rank_overlap(&t->ranks[moved], ext, shift_moved);
+                if (ov < 0) return -1;
+                o = size / rank_size[moved] * ov;
+            }
+            total += li->outer * (li->f - 1) * (size - o);
+        }
+        reset[li->dim] += (li->f - 1) * li->step;
+        reset_dims |= 1u << li->dim;
+    }
+    return total;
+}
+
+/* ---- the mapping as a nest: resolved instances, flattening, mesh checks ---- */
+/* Resolved instances, mesh_x and name of level l; l == nlevels is the compute level. */
+static long sm__instances(const sm_spec *s, int l) {
+    long i = l < s->nlevels ? s->levels[l].instances : s->compute.instances;
+    return i ? i : 1;
+}
+static long sm__mesh_x(const sm_spec *s, int l) {
+    long m = l < s->nlevels ? s->levels[l].mesh_x : s->compute.mesh_x;
+    return m ? m : sm__instances(s, l);
+}
+static const char *sm__level_name(const sm_spec *s, int l) { return l < s->nlevels ? s->levels[l].name : s->compute.name; }
+
+static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    double prod[SM_MAX_DIMS];
+    int l, i, d, k;
+    n->nloops = 0;
+    n->temporal_iters = 1;
+    for (d = 0; d < p->ndims; d++) prod[d] = 1;
+    for (l = 0; l < s->nlevels; l++) {
+        const sm_level_map *m = &s->map[l];
+        const sm_loop_list *lists[3];
+        lists[0] = &m->temporal; lists[1] = &m->spatial_y; lists[2] = &m->spatial_x;
+        n->first[l] = n->nloops;
+        for (k = 0; k < 3; k++)
+            for (i = 0; i < lists[k]->n; i++) {
+                const sm_loop *lp = &lists[k]->loops[i];
+                prod[lp->dim] *= (double)lp->factor;
+                if (prod[lp->dim] > p->bounds[lp->dim])
+                    return sm__fail(err, SM_ERR_MAPPING, &lists[k]->loc, "[mapping] %s: factors of dim %s multiply past its bound %ld",
+                                    s->levels[l].name, p->dims[lp->dim], p->bounds[lp->dim]);
+                if (lp->factor == 1) continue;
+                n->loops[n->nloops].dim = lp->dim;
+                n->loops[n->nloops].level = l;
+                n->loops[n->nloops].spatial = k;   /* 0 temporal, 1 spatial_y, 2 spatial_x */
+                n->loops[n->nloops].f = (double)lp->factor;
+                n->nloops++;
+                if (k == 0) n->temporal_iters *= (double)lp->factor;
+            }
+    }
+    n->first[s->nlevels] = n->nloops;
+    for (d = 0; d < p->ndims; d++)
+        if (prod[d] != (double)p->bounds[d])
+            return sm__fail(err, SM_ERR_MAPPING, s->mapping_loc.line ? &s->mapping_loc : &p->bounds_loc,
+                            "[mapping] factors of dim %s multiply to %.0f, but its bound is %ld", p->dims[d], prod[d], p->bounds[d]);
+    {
+        double outer = 1;
+        for (i = 0; i < n->nloops; i++) { n->loops[i].outer = outer; if (!n->loops[i].spatial) outer *= n->loops[i].f; }
+    }
+    for (i = n->nloops - 1; i >= 0; i--) {   /* step: product of the same dim's inner factors */
+        double st = 1;
+        for (k = i + 1; k < n->nloops; k++) if (n->loops[k].dim == n->loops[i].dim) st *= n->loops[k].f;
+        n->loops[i].step = st;
+    }
+    return SM_OK;
+}
+
+/* Instances and meshes that nest: each level's instances and mesh_x divide the next inner ones. */
+static sm_result sm__check_mesh(const sm_spec *s, sm_error *err) {
+    int l;
+    for (l = 0; l <= s->nlevels; l++)
+        if (sm__instances(s, l) % sm__mesh_x(s, l))
+            return sm__fail(err, SM_ERR_FANOUT, l < s->nlevels ? &s->levels[l].loc : &s->compute.loc, "[%s %s] mesh_x %ld does not divide its %ld instances",
+                            l < s->nlevels ? "level" : "compute", sm__level_name(s, l), sm__mesh_x(s, l), sm__instances(s, l));
+    for (l = 0; l < s->nlevels; l++) {
+        const sm_level *lv = &s->levels[l];
+        long inst = sm__instances(s, l), mx = sm__mesh_x(s, l);
+        long ci = sm__instances(s, l + 1), cmx = sm__mesh_x(s, l + 1);
+        if (ci % inst || cmx % mx)
+            return sm__fail(err, SM_ERR_FANOUT, &lv->loc, "[level %s] %ld instances (mesh_x %ld) do not divide the %ld instances (mesh_x %ld) of %s",
+                            lv->name, inst, mx, ci, cmx, sm__level_name(s, l + 1));
+        if ((ci / inst) % (cmx / mx))
+            return sm__fail(err, SM_ERR_FANOUT, &lv->loc, "[level %s] fanout %ld to %s is not a multiple of its X fanout %ld", lv->name, ci / inst, sm__level_name(s, l + 1), cmx / mx);
+    }
+    return SM_OK;
+}
+
+/*=== [@sparse.impl] DENSITY MODELS, FORMATS, SAFS (Sparseloop's statistical analysis) ==========*/
+/* The sparse analysis follows Sparseloop (NVlabs/timeloop, src/sparse-analysis): expected values
+   over density models, with its rounding (floors on removed accesses, ceils on metadata), so the
+   counts match it within an access. Dense is density 1: every stage below is then a no-op. */
+
+/* A tile as the density models see it: its extent along each rank of the tensor. */
+typedef struct sm__box { double e[SM_MAX_RANKS]; double size; int nranks; } sm__box;
+
+static void sm__box_of(const sm_tensor *t, const double *ext, sm__box *b) {
+    int r;
+    b->nranks = t->nranks;
+    b->size = 1;
+    for (r = 0; r < t->nranks; r++) { b->e[r] = sm__rank_overlap(&t->ranks[r], ext, 0); if (b->e[r] < 1) b->e[r] = 1; b->size *= b->e[r]; }
+}
+
+static void sm__box_scalar(int nranks, sm__box *b) {
+    int r;
+    b->nranks = nranks;
+    b->size = 1;
+    for (r = 0; r < nranks; r++) b->e[r] = 1;
+}
+
+/* ln(n!) for whole n >= 0: exact product below 21, Stirling's series above (error < 1e-15). */
+static double sm__lfact(double n) {
+    double x, f = 1, i;
+    if (n < 2) return 0;
+    if (n <= 20) { for (i = 2; i <= n; i++) f *= i; return log(f); }
+    x = n + 1;
+    return (x - 0.5) * log(x) - x + 0.91893853320467274178 + 1 / (12 * x) - 1 / (360 * x * x * x) + 1 / (1260 * x * x * x * x * x);
+}
+static double sm__lchoose(double n, double k) { return sm__lfact(n) - sm__lfact(k) - sm__lfact(n - k); }
+
+/* Hypergeometric P(k of the K marked among N fall in a draw of n). */
+static double sm__hyper(double k, double K, double n, double N) {
+    if (k < 0 || k > K || k > n || n - k > N - K) return 0;
+    if (n == 0 || K == 0 || K == N || n == N) return 1;   /* the only feasible k */
+    if (k == 0 && fmin(n, K) <= 4096) {   /* the empty tile, as an exact-as-possible product */
+        double q = 1, m = fmin(n, K), o = fmax(n, K), i;
+        for (i = 0; i < m; i++) q *= (N - o - i) / (N - i);
+        return q;
+    }
+    return exp(sm__lchoose(K, k) + sm__lchoose(N - K, n - k) - sm__lchoose(N, n));
+}
+
+/* Non-zeros of a mask inside the box [lo, lo + e) (clipped to the tensor). */
+static double sm__mask_count(const sm_density *d, int nr, const double *lo, const double *e) {
+    long stride[SM_MAX_RANKS], s = 1;
+    double total = 0;
+    int r, c;
+    for (r = nr - 1; r >= 0; r--) { stride[r] = s; s *= (long)d->extent[r] + 1; }
+    for (c = 0; c < (1 << nr); c++) {   /* inclusion-exclusion over the box corners */
+        long at = 0;
+        int neg = 0;
+        for (r = 0; r < nr; r++) {
+            double hi = fmin(lo[r] + e[r], d->extent[r]);
+            at += (long)((c >> r & 1) ? lo[r] : hi) * stride[r];
+            neg ^= c >> r & 1;
+        }
+        total += neg ? -(double)d->prefix[at] : (double)d->prefix[at];
+    }
+    return total;
+}
+
+/* Non-zeros of a band |i - j| <= w inside rows [r0, r0+h) x columns [c0, c0+wd). */
+static double sm__band_count(const sm_density *d, double r0, double h, double c0, double wd) {
+    double i, n = 0, r1 = fmin(r0 + h, d->extent[0]), c1 = fmin(c0 + wd, d->extent[1]), w = (double)d->band;
+    for (i = r0; i < r1; i++) n += fmax(0, fmin(c1, i + w + 1) - fmax(c0, i - w));
+    return n;
+}
+
+/* Position-averaged models (banded, mask): call fn for every aligned position of the box. */
+typedef void (*sm__occ_fn)(double k, double p, void *ctx);
+static void sm__positions(const sm_density *d, const sm__box *b, sm__occ_fn fn, void *ctx) {
+    double lo[SM_MAX_RANKS], count = 1;
+    int r;
+    for (r = 0; r < b->nranks; r++) { lo[r] = 0; count *= ceil(d->extent[r] / b->e[r]); }
+    for (;;) {
+        double k = d->kind == SM_DENSITY_MASK ? sm__mask_count(d, b->nranks, lo, b->e) : sm__band_count(d, lo[0], b->e[0], lo[1], b->e[1]);
+        fn(k, 1 / count, ctx);
+        for (r = b->nranks - 1; r >= 0; r--) { lo[r] += b->e[r]; if (lo[r] < d->extent[r]) break; lo[r] = 0; }
+        if (r < 0) break;
+    }
+}
+
+typedef struct sm__acc { double p0, n, mean, lo, hi; } sm__acc;
+static void sm__acc_fn(double k, double p, void *ctx) {
+    sm__acc *a = (sm__acc *)ctx;
+    if (k == 0) a->p0 += p;
+    a->mean += p * k;
+    if (a->n++ == 0 || k < a->lo) a->lo = k;
+    if (a->n == 1 || k > a->hi) a->hi = k;
+}
+
+/* N:M along one rank: probability that one line of the box along that rank is empty, and the
+   least and most non-zeros of one line. Blocks are aligned; a line shorter than a block sees a
+   random window of it. */
+static void sm__nm_line(const sm_density *d, double e, double *p_empty, double *lo, double *hi) {
+    double full = floor(e / d->m), rest = e - full * d->m;
+    *lo = full * d->n + fmax(0, d->n - (d->m - rest)) * (rest > 0);
+    *hi = full * d->n + fmin(rest, (double)d->n);
+    *p_empty = full > 0 && d->n > 0 ? 0 : (d->n == 0 ? 1 : sm__hyper(0, d->n, rest, d->m));
+}
+
+/* The mean density of a tensor (uniform: its ceil(d x size) non-zeros over its size). */
+static double sm__mean_density(const sm_density *d) {
+    return d->kind == SM_DENSITY_DENSE ? 1 : d->kind == SM_DENSITY_UNIFORM ? d->nnz / d->size : d->density;
+}
+
+/* P(a tile of box b holds no non-zero). */
+static double sm__p_empty(const sm_density *d, const sm__box *b) {
+    double x;
+    switch (d->kind) {
+    case SM_DENSITY_UNIFORM: return sm__hyper(0, d->nnz, b->size, d->size);
+    case SM_DENSITY_FIXED:
+        x = b->size * d->density;
+        return floor(x) == 0 ? 1 - (x - floor(x)) : 0;
+    case SM_DENSITY_NM: {
+        double pe, lo, hi, e = b->e[d->rank];
+        sm__nm_line(d, e, &pe, &lo, &hi);
+        return pow(pe, b->size / e);
+    }
+    case SM_DENSITY_BANDED: case SM_DENSITY_MASK: {
+        sm__acc a;
+        memset(&a, 0, sizeof a);
+        sm__positions(d, b, sm__acc_fn, &a);
+        return a.p0;
+    }
+    default: return b->size > 0 ? 0 : 1;
+    }
+}
+
+/* Least and most non-zeros a tile of box b can hold. */
+static void sm__occ_range(const sm_density *d, const sm__box *b, double *lo, double *hi) {
+    double x;
+    switch (d->kind) {
+    case SM_DENSITY_UNIFORM: *lo = fmax(0, b->size + d->nnz - d->size); *hi = fmin(b->size, d->nnz); return;
+    case SM_DENSITY_FIXED: x = b->size * d->density; *lo = floor(x); *hi = ceil(x); return;
+    case SM_DENSITY_NM: {
+        double pe, l1, h1, e = b->e[d->rank];
+        sm__nm_line(d, e, &pe, &l1, &h1);
+        *lo = l1 * b->size / e; *hi = h1 * b->size / e;
+        return;
+    }
+    case SM_DENSITY_BANDED: case SM_DENSITY_MASK: {
+        sm__acc a;
+        memset(&a, 0, sizeof a);
+        sm__positions(d, b, sm__acc_fn, &a);
+        *lo = a.lo; *hi = a.hi;
+        return;
+    }
+    default: *lo = *hi = b->size; return;
+    }
+}
+
+/* Every possible occupancy k of a tile of box b with its probability p (p > 0), each exactly once
+   except for the position-averaged models (banded, mask), which report every tile position. */
+static void sm__occupancies(const sm_density *d, const sm__box *b, sm__occ_fn fn, void *ctx) {
+    double x, f;
+    switch (d->kind) {
+    case SM_DENSITY_UNIFORM: {   /* walk out from the mode with the pmf's ratio recurrence */
+        double K = d->nnz, N = d->size, n = b->size, lo = fmax(0, n + K - N), hi = fmin(n, K);
+        double mode = floor((n + 1) * (K + 1) / (N + 2)), pm, p, k;
+        if (mode < lo) mode = lo;
+        if (mode > hi) mode = hi;
+        pm = sm__hyper(mode, K, n, N);
+        fn(mode, pm, ctx);
+        for (k = mode, p = pm; k < hi;) {
+            p *= (K - k) * (n - k) / ((k + 1) * (N - K - n + k + 1));
+            k++;
+            if (p < 1e-17 * pm) break;
+            fn(k, p, ctx);
+        }
+        for (k = mode, p = pm; k > lo;) {
+            p *= k * (N - K - n + k) / ((K - k + 1) * (n - k + 1));
+            k--;
+            if (p < 1e-17 * pm) break;
+            fn(k, p, ctx);
+        }
+        return;
+    }
+    case SM_DENSITY_FIXED: case SM_DENSITY_NM:   /* floor or ceil of the exact count */
+        x = b->size * d->density;
+        f = floor(x);
+        if (x - f > 0) { fn(f, 1 - (x - f), ctx); fn(f + 1, x - f, ctx); }
+        else fn(f, 1, ctx);
+        return;
+    case SM_DENSITY_BANDED: case SM_DENSITY_MASK: sm__positions(d, b, fn, ctx); return;
+    default: fn(b->size, 1, ctx); return;
+    }
+}
+
+/* P(a sub-tile of size sub is empty, given that its tile of size tile holds k non-zeros). Only
+   i.i.d. non-zeros make the condition informative (hypergeometric); the other models answer
+   unconditionally for a proper sub-tile, as Sparseloop does. */
+static double sm__p_empty_given(const sm_density *d, const sm__box *sub, double tile, double k) {
+    if (d->kind == SM_DENSITY_UNIFORM) return sm__hyper(0, k, sub->size, tile);
+    if (sub->size == tile) return k == 0;   /* the tile itself */
+    return sm__p_empty(d, sub);
+}
+
+/* Largest number of non-empty elements (boxes `elem`) in a fiber of `count` elements of box
+   `fiber`: the elements not empty when the fiber holds its largest occupancy. */
+static double sm__max_nonempty(const sm_density *d, const sm__box *fiber, const sm__box *elem, double count) {
+    double lo, hi;
+    sm__occ_range(d, fiber, &lo, &hi);
+    return sm__ceil(count * (1 - sm__p_empty_given(d, elem, fiber->size, hi)));
+}
+
+/* ---- formats: ranks bound to loops, metadata occupancy ---- */
+/* One format rank of a tile, bound to the loop nest (index 0 = the innermost rank). */
+typedef struct sm__rk {
+    sm_rank_format kind;
+    int md_bits, pl_bits;
+    double fiber;                  /* coordinates per fiber */
+    sm__box anchor;                /* the tile at this rank's boundary: the next rank up's sub-tile */
+} sm__rk;
+
+/* One tensor at one level during the analysis; counts per instance. */
+typedef struct sm__lt {
+    int parent, child;             /* nearest outer / inner level keeping the tensor (-1: none) */
+    int nranks, compressed;        /* format ranks (0: no metadata) */
+    sm__rk rk[SM_MAX_FORMAT_RANKS];
+    sm__box scalar;                /* the sub-tile under rank 0 (a scalar, or the child's when pre-tiled) */
+    sm__box tile;
+    double shape;                  /* words of the tile */
+    double alg[3];                 /* algorithmic reads, fills, updates */
+    double occ, density;           /* expected non-zeros of the tile, occ / shape */
+    double nonempty;               /* fraction of instances whose tile is not empty */
+    double md[SM_MAX_FORMAT_RANKS][2];          /* expected metadata, payload entries per tile */
+    double fmt[3][SM_MAX_FORMAT_RANKS][2];      /* format entries per action before SAFs */
+} sm__lt;
+
+/* Metadata and payload entries of rank r given the tile's occupancy k (Sparseloop's format
+   models: UOP offsets, CP coordinates, RLE run lengths, B/UB bits). maxfib: fibers of rank r
+   when none is empty; cur: the box of one fiber. */
+static void sm__rank_units(const sm_density *d, const sm__lt *lt, int r, double maxfib, const sm__box *cur, double k, double *md, double *pl) {
+    const sm__rk *rk = &lt->rk[r];
+    const sm__box *next = r > 0 ? &lt->rk[r - 1].anchor : &lt->scalar;
+    double fibers, nnz;
+    *md = *pl = 0;
+    /* A trivial rank (one coordinate) costs nothing, except the innermost: the reference cases
+       (Sparseloop master 4cf6d4c) give a scalar tile in CP or RLE one metadata entry. */
+    if (rk->fiber <= 1 && r > 0) return;
+    fibers = maxfib * (1 - sm__p_empty_given(d, cur, lt->shape, k));
+    nnz = rk->fiber * (1 - sm__p_empty_given(d, next, lt->shape, k));
+    switch (rk->kind) {
+    case SM_RANK_UOP: *pl = maxfib * (rk->fiber + 1); break;
+    case SM_RANK_UB: *md = *pl = maxfib * rk->fiber; break;
+    case SM_RANK_CP: *md = *pl = sm__ceil(nnz) * fibers; break;
+    case SM_RANK_RLE: *md = *pl = nnz * fibers; break;
+    case SM_RANK_B: *md = fibers * rk->fiber; *pl = fibers * sm__ceil(nnz); break;
+    default: break;
+    }
+    if (r == 0) *pl = 0;           /* the innermost rank's payloads are the data */
+}
+
+typedef struct sm__occ_ctx {
+    const sm_density *d;
+    sm__lt *lt;
+    double scale;                  /* 1 / P(non-empty) when empty tiles are not held */
+    int drop_empty;
+} sm__occ_ctx;
+
+static void sm__occ_accumulate(double k, double p, void *vctx) {
+    sm__occ_ctx *c = (sm__occ_ctx *)vctx;
+    sm__lt *lt = c->lt;
+    double maxfib = 1, md, pl;
+    int r;
+    if (c->drop_empty && k == 0) return;
+    p *= c->scale;
+    lt->occ += p * k;
+    for (r = lt->nranks - 1; r >= 0; r--) {
+        const sm__box *cur = r == lt->nranks - 1 ? &lt->tile : &lt->rk[r].anchor;
+        sm__rank_units(c->d, lt, r, maxfib, cur, k, &md, &pl);
+        lt->md[r][0] += p * md;
+        lt->md[r][1] += p * pl;
+        maxfib *= lt->rk[r].fiber;
+    }
+}
+
+/* Expected occupancy and metadata of the tile. A parent that holds metadata sends no empty
+   tiles, so instances whose tile is empty are idle (nonempty < 1) and the expectations are
+   over non-empty tiles. */
+static void sm__expected_occupancy(const sm_density *d, sm__lt *lt, int parent_has_md) {
+    sm__occ_ctx c;
+    double lo, hi;
+    memset(lt->md, 0, sizeof lt->md);
+    lt->occ = 0;
+    lt->nonempty = 1;
+    c.d = d; c.lt = lt; c.scale = 1; c.drop_empty = 0;
+    sm__occ_range(d, &lt->tile, &lo, &hi);
+    if (parent_has_md && lo == 0) {
+        double p0 = sm__p_empty(d, &lt->tile);
+        if (p0 > 0 && p0 < 1) { lt->nonempty = 1 - p0; c.scale = 1 / (1 - p0); c.drop_empty = 1; }
+    }
+    sm__occupancies(d, &lt->tile, sm__occ_accumulate, &c);
+    lt->density = lt->shape > 0 ? lt->occ / lt->shape : 1;
+}
+
+/* Metadata and payload entries of the tile at its largest occupancy, in bits (capacity). */
+static double sm__max_metadata_bits(const sm_density *d, const sm__lt *lt) {
+    double lo, hi, bits = 0, maxfib = 1, md, pl;
+    int r;
+    sm__occ_range(d, &lt->tile, &lo, &hi);
+    for (r = lt->nranks - 1; r >= 0; r--) {
+        sm__rank_units(d, lt, r, maxfib, r == lt->nranks - 1 ? &lt->tile : &lt->rk[r].anchor, hi, &md, &pl);
+        bits += md * lt->rk[r].md_bits + pl * lt->rk[r].pl_bits;
+        maxfib *= lt->rk[r].fiber;
+    }
+    return sm__ceil(bits);
+}
+
+/* The loops a tile's ranks bind to: loops of the level and of the levels it bypasses down to its
+   child, indexing the tensor, innermost first. */
+typedef struct sm__sub { int n; int dim[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; double f[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; int at[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; } sm__sub;
+
+/* Bind the format ranks of tensor t at level l to loops (Sparseloop's rank application, outer to
+   inner or inner to outer, with flattening rules), giving each rank its fiber shape and sub-tile.
+   A compressed tile whose child holds a tile of more than one word is pre-tiled: its inner ranks
+   are the child's. */
+static sm_result sm__bind_ranks(const sm_spec *s, const sm__nest *n, int l, int t, sm__lt *lts, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    const sm_tensor *ten = &p->tensors[t];
+    const sm_format *fm = &s->format[l][t];
+    sm__lt *lt = &lts[l];
+    unsigned tdims = 0;
+    double child_ext[SM_MAX_DIMS], ext[SM_MAX_DIMS];
+    int i, k, r, d, inner = 0, pretile, child = lt->child;
+    sm__sub sub;
+    int nfront = 0, nback = 0, front[SM_MAX_FORMAT_RANKS];
+    double rank_ext[SM_MAX_FORMAT_RANKS][SM_MAX_DIMS];
+    int anchor_at[SM_MAX_FORMAT_RANKS];   /* loop index whose mold is the rank's anchor; -1 scalar */
+    sub.n = 0;
+    lt->nranks = fm->nranks;
+    lt->compressed = 0;
+    sm__box_scalar(ten->nranks, &lt->scalar);
+    if (!fm->nranks) return SM_OK;
+    for (r = 0; r < fm->nranks; r++) {   /* index 0 = innermost */
+        const sm_format_rank *fr = &fm->rank[fm->nranks - 1 - r];
+        sm__rk *rk = &lt->rk[r];
+        rk->kind = fr->kind;
+        rk->md_bits = fr->md_bits >= 0 ? fr->md_bits : fr->kind == SM_RANK_B || fr->kind == SM_RANK_UB ? 1 : s->levels[l].metadata_word_bits;
+        rk->pl_bits = fr->pl_bits >= 0 ? fr->pl_bits : s->levels[l].metadata_word_bits;
+        lt->compressed |= fr->kind == SM_RANK_CP || fr->kind == SM_RANK_B || fr->kind == SM_RANK_RLE;
+        rk->fiber = 1;
+        sm__box_scalar(ten->nranks, &rk->anchor);
+        for (d = 0; d < p->ndims; d++) rank_ext[r][d] = 1;
+        anchor_at[r] = -1;
+    }
+    for (i = 0; i < ten->nranks; i++) for (k = 0; k < ten->ranks[i].nterms; k++) tdims |= 1u << ten->ranks[i].terms[k].dim;
+    pretile = lt->compressed && child >= 0 && lts[child].shape > 1;
+    if (pretile) {
+        const sm__lt *c = &lts[child];
+        int cn = c->nranks ? c->nranks : 1;
+        if (cn > fm->nranks)
+            return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: %d ranks cannot hold the %d ranks of its child level %s (a compressed tile is pre-tiled for its child)",
+                            s->levels[l].name, ten->name, fm->nranks, cn, s->levels[child].name);
+        for (r = 0; c->nranks && c->compressed && r < c->nranks; r++)
+            if (c->rk[r].kind != lt->rk[r].kind)
+                return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: rank %d must match the format of child level %s to be pre-tiled for it",
+                                s->levels[l].name, ten->name, fm->nranks - r, s->levels[child].name);
+        inner = cn;
+        for (r = 0; r < cn; r++) {   /* the inner ranks are the child's */
+            if (c->nranks) { lt->rk[r].fiber = c->rk[r].fiber; lt->rk[r].anchor = c->rk[r].anchor; }
+            else { lt->rk[r].fiber = c->shape; lt->rk[r].anchor = c->tile; }
+            anchor_at[r] = -2;   /* given */
+        }
+        lt->scalar = c->nranks ? c->scalar : lt->scalar;
+    }
+    /* the loops, innermost first */
+    for (i = (child >= 0 ? n->first[child] : n->nloops) - 1; i >= n->first[l]; i--)
+        if (tdims >> n->loops[i].dim & 1u) { sub.dim[sub.n] = n->loops[i].dim; sub.f[sub.n] = n->loops[i].f; sub.at[sub.n] = i; sub.n++; }
+    if (!pretile) {   /* the innermost loop of each dim also spans the child's tile */
+        for (d = 0; d < p->ndims; d++) child_ext[d] = 1;
+        if (child >= 0) for (i = n->first[child]; i < n->nloops; i++) child_ext[n->loops[i].dim] *= n->loops[i].f;
+        for (i = 0; i < sub.n; i++) { sub.f[i] *= child_ext[sub.dim[i]]; child_ext[sub.dim[i]] = 1; }
+    }
+    if (!fm->inner_to_outer) {   /* outermost loop to the outermost rank */
+        int j = sub.n - 1;
+        r = fm->nranks;
+        while (r > inner && j >= 0) {
+            unsigned rule = fm->rank[fm->nranks - r].dims;   /* rank r-1 from the inside */
+            r--;
+            if (rule && !(rule >> sub.dim[j] & 1u)) { nback++; continue; }   /* Sparseloop appends it as the outermost */
+            rank_ext[r][sub.dim[j]] *= sub.f[j];
+            anchor_at[r] = sub.at[j];
+            j--;
+            while (rule && j >= 0 && (rule >> sub.dim[j] & 1u)) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j--; }
+            front[nfront++] = r;
+        }
+        while (r > inner) { r--; anchor_at[r] = sub.n ? sub.at[0] : -1; front[nfront++] = r; }
+        if (j >= 0) return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: the tile has more non-trivial loops than format ranks (%d)", s->levels[l].name, ten->name, fm->nranks);
+        if (nback) {   /* Sparseloop's order quirk: skipped ranks end up outermost */
+            double te[SM_MAX_FORMAT_RANKS][SM_MAX_DIMS];
+            int ta[SM_MAX_FORMAT_RANKS], m = inner, q;
+            memcpy(te, rank_ext, sizeof te);
+            memcpy(ta, anchor_at, sizeof ta);
+            for (q = nfront - 1; q >= 0; q--) { memcpy(rank_ext[m], te[front[q]], sizeof te[0]); anchor_at[m] = ta[front[q]]; m++; }
+            for (q = 0; q < nback; q++) { for (d = 0; d < p->ndims; d++) rank_ext[m][d] = 1; anchor_at[m] = sub.n ? sub.at[0] : -1; m++; }
+        }
+    } else {   /* innermost loop to the innermost free rank */
+        int j = 0;
+        r = inner - 1;
+        while (r < fm->nranks - 1 && j < sub.n) {
+            unsigned rule;
+            r++;
+            rule = fm->rank[fm->nranks - 1 - r].dims;
+            if (rule && !(rule >> sub.dim[j] & 1u)) { anchor_at[r] = -1; continue; }   /* an empty rank */
+            rank_ext[r][sub.dim[j]] *= sub.f[j];
+            anchor_at[r] = sub.at[j];
+            j++;
+            while (rule && j < sub.n && (rule >> sub.dim[j] & 1u)) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j++; }
+        }
+        while (r < fm->nranks - 1) { r++; anchor_at[r] = sub.n ? sub.at[0] : -1; }
+        if (j < sub.n) return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: the tile has more non-trivial loops than format ranks (%d)", s->levels[l].name, ten->name, fm->nranks);
+    }
+    for (r = inner; r < fm->nranks; r++) {
+        sm__box fb;
+        sm__box_of(ten, rank_ext[r], &fb);
+        lt->rk[r].fiber = fb.size;
+        if (anchor_at[r] >= 0) { sm__extents(p, n, anchor_at[r], ext); sm__box_of(ten, ext, &lt->rk[r].anchor); }
+    }
+    return SM_OK;
+}
+/* ---- SAFs: where they act and how often ---- */
+/* The probability that a gating/skipping SAF removes an access of its target at the level that
+   keeps the target (Sparseloop's ComputeIneffectualReadImpact): the chance that the tiles of the
+   conditioning tensors under one target access are all empty. The target access is one tile
+   delivered to the child (the first loop above the child that moves it), or with no child one
+   compute step: the spatial tile of the innermost level, a scalar without one. Spatial loops
+   above it widen the condition tiles; co-iterated dims narrow them back to the target's block. */
+static double sm__saf_prob(const sm_spec *s, const sm__nest *n, const unsigned *dims, int child, const sm_saf *f, int tl) {
+    const sm_problem *p = &s->problem;
+    int T = f->target, ti = -1, i, c, d, scalar = 0, is_spatial, locate_upper;
+    double mold[SM_MAX_DIMS], cond[SM_MAX_DIMS], p_eff = 1;
+    int rel[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS], nrel = 0, tdim = 0;
+    if (child >= 0) {   /* first loop above the child that indexes the target */
+        for (i = n->first[child] - 1; i >= n->first[tl]; i--) if (dims[T] >> n->loops[i].dim & 1u) { ti = i; break; }
+    } else {            /* the innermost level's spatial loops, up to one that indexes the target */
+        int last = s->nlevels - 1, sp = -1;
+        for (i = n->nloops - 1; i >= n->first[last] && n->loops[i].spatial; i--) { sp = i; if (dims[T] >> n->loops[i].dim & 1u) break; }
+        if (sp >= 0) ti = i >= n->first[last] && n->loops[i].spatial ? i : sp;
+        else {
+            scalar = 1;
+            for (i = n->nloops - 1; i >= 0; i--) if (!n->loops[i].spatial) { tdim = n->loops[i].dim; break; }
+        }
+    }
+    if (ti >= 0) { sm__extents(p, n, ti, mold); tdim = n->loops[ti].dim; }
+    else for (d = 0; d < p->ndims; d++) mold[d] = 1;
+    is_spatial = ti >= 0 && n->loops[ti].spatial;
+    for (d = 0; d < p->ndims; d++) cond[d] = mold[d];
+    if (ti >= 0) rel[nrel++] = ti;
+    locate_upper = !is_spatial;
+    for (i = (ti >= 0 ? ti : n->nloops) - 1; i >= n->first[tl]; i--) {
+        const sm__loop *u = &n->loops[i];
+        int non_target = !locate_upper && !u->spatial && child >= 0 && !(dims[T] >> u->dim & 1u);
+        if (u->spatial || non_target) { cond[u->dim] *= u->f; rel[nrel++] = i; }
+        if (is_spatial && !u->spatial && (child < 0 || (dims[T] >> u->dim & 1u))) locate_upper = 1;
+    }
+    for (c = 0; c < p->ntensors; c++) {
+        double cof[SM_MAX_DIMS], agg = 1, tm[SM_MAX_DIMS], cm[SM_MAX_DIMS], gran, scaling;
+        unsigned co = dims[T] & dims[c];
+        int seen = 0, useless = 0, k;
+        sm__box tb, cb;
+        if (!(f->cond >> c & 1u)) continue;
+        for (d = 0; d < p->ndims; d++) { cof[d] = 1; tm[d] = mold[d]; cm[d] = cond[d]; }
+        for (k = 0; !scalar && k < nrel; k++) {
+            const sm__loop *u = &n->loops[rel[k]];
+            if (is_spatial && seen && (dims[c] >> u->dim & 1u)) { useless = 1; break; }
+            if (co >> u->dim & 1u) { cof[u->dim] *= u->f; agg *= u->f; seen = 1; }
+        }
+        if (useless) continue;   /* discordant traversal: the SAF cannot act (as Sparseloop) */
+        sm__box_of(&p->tensors[T], mold, &tb);
+        gran = tb.size;
+        scaling = sm__ceil((double)(s->levels[tl].block_words ? s->levels[tl].block_words : 1) / (gran / agg));
+        for (d = 0; d < p->ndims; d++)
+            if (cof[d] > 1) {
+                double eff = cof[d] / scaling;
+                tm[d] = sm__ceil(tm[d] / eff);
+                cm[d] = sm__ceil(cm[d] / eff);
+                scaling /= cof[d];
+            }
+        if (scaling > 1) { cm[tdim] *= scaling; tm[tdim] *= scaling; }
+        sm__box_of(&p->tensors[c], cm, &cb);
+        p_eff *= 1 - sm__p_empty(&s->density[c], &cb);
+    }
+    return 1 - p_eff;
+}
+
+/* ---- spatial skipping: fewer utilized instances ---- */
+/* Sparseloop's spatial-skipping analysis (InitializeSpatialInstances, CalculateSpatialOptimization
+   Impact, SummarizeAndPropagateSpatialCapacityReduction), per tensor: the X/Y expansion of every
+   level's instances and the average fraction of them that are busy. Index x: storage level x, or
+   the compute level at x = nlevels. */
+typedef struct sm__spatial {
+    double mx[SM_MAX_LEVELS + 1], my[SM_MAX_LEVELS + 1];   /* max expansion (utilized instances along X, Y) */
+    double avg[SM_MAX_LEVELS + 1];                         /* busy fraction */
+    int reduced[SM_MAX_LEVELS + 1];
+} sm__spatial;
+
+/* The spatial loops of level u fan out to the instances of level u + 1. For each spatial loop
+   over a dim of `cond`, innermost first: the first gives the chance that an instance's tile is
+   empty; each gives how many of its instances can hold a non-empty tile at most. */
+static void sm__spatial_loops(const sm_spec *s, const sm__nest *n, const unsigned *dims, int u, int cond, int target, int child,
+                              double *ratio_busy, double *rx, double *ry) {
+    const sm_problem *p = &s->problem;
+    int i, innermost = 1, tl;
+    *ratio_busy = 1; *rx = 1; *ry = 1;
+    for (i = n->first[u + 1] - 1; i >= n->first[u]; i--) {
+        const sm__loop *lp = &n->loops[i];
+        double mold[SM_MAX_DIMS], fib[SM_MAX_DIMS], num;
+        sm__box eb, fb;
+        int j;
+        if (!lp->spatial || !(dims[cond] >> lp->dim & 1u)) continue;
+        sm__extents(p, n, i + 1, mold);
+        if (target >= 0 && child >= 0 && ((dims[target] & dims[cond]) >> lp->dim & 1u)) {
+            /* co-iterated: the target's spatial tile stays while temporal loops that do not move it run */
+            for (tl = u; tl > 0 && (s->map[tl].bypass >> target & 1u); tl--) {}
+            for (j = n->first[u + 1] - 1; j >= n->first[tl]; j--) {
+                const sm__loop *t2 = &n->loops[j];
+                if (t2->spatial) continue;
+                if (dims[target] >> t2->dim & 1u) break;
+                mold[t2->dim] *= t2->f;
+            }
+        }
+        sm__box_of(&p->tensors[cond], mold, &eb);
+        if (innermost) { *ratio_busy = 1 - sm__p_empty(&s->density[cond], &eb); innermost = 0; }
+        memcpy(fib, mold, sizeof fib);
+        fib[lp->dim] *= lp->f;
+        sm__box_of(&p->tensors[cond], fib, &fb);
+        num = sm__max_nonempty(&s->density[cond], &fb, &eb, lp->f);
+        if (lp->spatial == 2) *rx *= num / lp->f; else *ry *= num / lp->f;
+    }
+}
+/* ---- combining formats and SAFs (Sparseloop's storage-optimization combiner) ---- */
+typedef struct sm__opt {           /* SAFs acting on one tensor at one level */
+    int kind;                      /* 0 none, 1 gate, 2 skip */
+    double p;                      /* probability an access is removed */
+    int spatial;                   /* skip_spatial at this level */
+    double spatial_p;
+} sm__opt;
+
+typedef struct sm__final {         /* one tensor at one level after the combine, per instance */
+    double data[3][3];                          /* [action][class] */
+    double fmt[3][3][SM_MAX_FORMAT_RANKS][2];   /* [action][class][rank][metadata, payload] */
+} sm__final;
+
+/* A SAF acting at level l itself: remove a fraction p of its reads and updates (reads of a
+   read-write tensor round up, as Sparseloop) and of the format entries sent to the child. */
+static void sm__saf_local(sm__final *fi, const sm__lt *lts, int l, int is_output, double p, int cls) {
+    const sm__lt *lt = &lts[l];
+    double dr = is_output ? sm__ceil(fi->data[SM_READ][SM_ACTUAL] * p) : sm__floor(fi->data[SM_READ][SM_ACTUAL] * p);
+    double du = sm__floor(fi->data[SM_UPDATE][SM_ACTUAL] * p);
+    int r, k, nr = lt->child >= 0 ? lts[lt->child].nranks : lt->nranks;
+    fi->data[SM_READ][cls] += dr; fi->data[SM_READ][SM_ACTUAL] -= dr;
+    fi->data[SM_UPDATE][cls] += du; fi->data[SM_UPDATE][SM_ACTUAL] -= du;
+    for (r = 0; r < nr && r < lt->nranks; r++)
+        for (k = 0; k < 2; k++) {
+            double a = sm__floor(fi->fmt[SM_READ][SM_ACTUAL][r][k] * p), b = sm__floor(fi->fmt[SM_UPDATE][SM_ACTUAL][r][k] * p);
+            fi->fmt[SM_READ][cls][r][k] += a; fi->fmt[SM_READ][SM_ACTUAL][r][k] -= a;
+            fi->fmt[SM_UPDATE][cls][r][k] += b; fi->fmt[SM_UPDATE][SM_ACTUAL][r][k] -= b;
+        }
+}
+
+/* Propagate the SAFs of one tensor down the hierarchy: what a SAF removes at level l never
+   reaches the levels below (their accesses vanish, they are not counted as skipped), down to
+   the next level with its own SAF, which then acts on what is left. Returns the fraction of the
+   computes that lose this operand (0 when no SAF reaches the compute level). */
+static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__opt *opt, sm__final *fin, int *reaches_compute) {
+    int L = s->nlevels, l, a, c, r, k, is_output = s->problem.tensors[t].is_output;
+    int final_[SM_MAX_LEVELS] = {0};
+    double comp_p = 0;
+    *reaches_compute = 0;
+    for (l = 0; l < L; l++) {   /* format elimination: a tile with metadata holds no zeros */
+        sm__final *fi = &fin[l];
+        const sm__lt *lt = &lts[l];
+        memset(fi->data, 0, sizeof fi->data);
+        if (lt->nranks) for (a = 0; a < 3; a++) for (c = 0; c < 3; c++) memset(fi->fmt[a][c], 0, sizeof fi->fmt[a][c][0] * (size_t)lt->nranks);
+        for (a = 0; a < 3; a++) {
+            double c = lt->alg[a];
+            if (lt->nranks && (a != SM_UPDATE || is_output)) c -= sm__floor(c * (1 - lt->density));
+            fi->data[a][SM_ACTUAL] = c;
+            for (r = 0; r < lt->nranks; r++) for (k = 0; k < 2; k++) fi->fmt[a][SM_ACTUAL][r][k] = lt->fmt[a][r][k];
+        }
+    }
+    for (l = 0; l < L; l++) {
+        double pl;
+        int imp;
+        if (!opt[l].kind && !opt[l].spatial) continue;
+        pl = opt[l].spatial ? opt[l].spatial_p : opt[l].p;
+        for (imp = l + 1; imp < L; imp++) {
+            sm__final *fi = &fin[imp];
+            for (a = 0; a < 3; a++) fi->data[a][SM_ACTUAL] -= sm__floor(fi->data[a][SM_ACTUAL] * pl);
+            if (lts[imp].nranks && lts[l].nranks == 1)   /* Sparseloop scales rank 0 only, and only then */
+                for (a = 0; a < 2; a++) for (k = 0; k < 2; k++) fi->fmt[a][SM_ACTUAL][0][k] -= sm__floor(fi->fmt[a][SM_ACTUAL][0][k] * pl);
+            if (opt[imp].kind || opt[imp].spatial) {
+                double lp = opt[imp].spatial ? opt[imp].spatial_p : opt[imp].p;
+                final_[imp] = 1;
+                /* Sparseloop finalizes the metadata reads of such a level from its updates */
+                for (r = 0; r < lts[imp].nranks; r++) for (k = 0; k < 2; k++) fi->fmt[SM_READ][SM_ACTUAL][r][k] = fi->fmt[SM_UPDATE][SM_ACTUAL][r][k];
+                /* what is left of its own SAF after the upper one (never negative: a weaker local
+                   SAF than the one above adds nothing) */
+                if (!opt[imp].spatial) sm__saf_local(fi, lts, imp, is_output, pl < 1 ? fmax(0, 1 - (1 - lp) / (1 - pl)) : 1, opt[imp].kind == 1 ? SM_GATED : SM_SKIPPED);
+                break;
+            }
+        }
+        if (!final_[l]) {
+            final_[l] = 1;
+            if (!opt[l].spatial) sm__saf_local(&fin[l], lts, l, is_output, pl, opt[l].kind == 1 ? SM_GATED : SM_SKIPPED);
+        }
+        if (imp == L && !is_output) { comp_p = pl; *reaches_compute = 1; }
+    }
+    return comp_p;
+}
+/*=== [@skipsched.impl] WINDOWED LOOKAHEAD/LOOKASIDE SKIP SCHEDULER ============================*/
+#define SM__SS_ENTRIES 256   /* cached answers per cache (then replaced round-robin) */
+#define SM__SS_SHORT 64      /* streams longer than this: a 64-step stream plus steady state */
+
+/* The configuration compiled for the inner loops: per lane, its options as absolute (step, lane). */
+typedef struct sm__ssc {
+    int L, D, O, R;
+    unsigned char order[SM_SKIPSCHED_MAX_LANES];
+    unsigned char t[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];
+    unsigned bit[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];
+    unsigned long long slot[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];   /* the slot in a packed window */
+} sm__ssc;
+
+struct sm_skipsched_cache {
+    sm_skipsched cfg;              /* the resolved configuration served (cache and loc cleared) */
+    sm__ssc c;
+    int exact;                     /* the exact chain applies: the buffers below are allocated */
+    int built;                     /* the transition table is filled (on the first exact answer) */
+    long nstates, total;           /* residual states; fresh patterns over all states */
+    unsigned char *adv;            /* [nstates] steps drained in the cycle that left this residual */
+    long *in_first;                /* [nstates + 1]: the transitions into each state, merged */
+    unsigned *in_from;             /* [total] source state | popcount of the fresh bits << 24 */
+    unsigned short *target;        /* [total] scratch: the target of each (state, fresh pattern) */
+    double *in_count;              /* [total] fresh patterns giving that transition */
+    double *pi;                    /* [nstates] stationary distribution (work) */
+    unsigned *step;                /* lanes x depth <= 16: [2^(lanes x depth)] window -> residual | advance << 24 */
+    int step_built;
+    int n, slot;
+    struct { double density; long stream; sm_skipsched_result r; } e[SM__SS_ENTRIES];
+};
+
+static int sm__popcount(unsigned long long x) {
+    x = x - (x >> 1 & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
+    return (int)(((x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL) * 0x0101010101010101ULL >> 56);
+}
+static int sm__ss_lane(int i, int off, int L) { int x = (i + off) % L; return x < 0 ? x + L : x; }
+
+static void sm__ss_compile(const sm_skipsched *s, sm__ssc *c) {
+    int i, o;
+    c->L = s->lanes; c->D = s->depth; c->O = s->noptions; c->R = s->rows;
+    for (i = 0; i < c->L; i++) {
+        c->order[i] = (unsigned char)s->order[i];
+        for (o = 0; o < c->O; o++) {
+            c->t[i][o] = (unsigned char)s->option[o].time;
+            c->bit[i][o] = 1u << sm__ss_lane(i, s->option[o].lane, c->L);
+            c->slot[i][o] = 1ULL << (s->option[o].time * c->L + sm__ss_lane(i, s->option[o].lane, c->L));
+        }
+    }
+}
+
+/* The greedy cycle: lanes in level order take their first effectual option. Returns the leading
+   empty steps; busy (may be NULL) counts the pairs taken. */
+static int sm__ss_cycle(const sm__ssc *c, unsigned *w, int *busy) {
+    int lv, o, k = 0, b = 0;
+    for (lv = 0; lv < c->L; lv++) {
+        int i = c->order[lv];
+        for (o = 0; o < c->O; o++) {
+            unsigned *row = &w[c->t[i][o]];
+            if (*row & c->bit[i][o]) { *row &= ~c->bit[i][o]; b++; break; }
+        }
+    }
+    while (k < c->D && !w[k]) k++;
+    if (busy) *busy += b;
+    return k;
+}
+
+/* The same cycle on a window packed into one word (step t, lane i at bit t x lanes + i). */
+static int sm__ss_cycle_packed(const sm__ssc *c, unsigned long long *w) {
+    unsigned long long rowmask = c->L >= 64 ? ~0ULL : (1ULL << c->L) - 1;
+    int lv, o, k = 0;
+    for (lv = 0; lv < c->L; lv++) {
+        int i = c->order[lv];
+        for (o = 0; o < c->O; o++) if (*w & c->slot[i][o]) { *w &= ~c->slot[i][o]; break; }
+    }
+    while (k < c->D && !(*w >> (k * c->L) & rowmask)) k++;
+    return k;
+}
+
+static int sm__ss_same(const sm_skipsched *a, const sm_skipsched *b) {
+    int i;
+    if (a->lanes != b->lanes || a->depth != b->depth || a->noptions != b->noptions || a->norder != b->norder || a->rows != b->rows ||
+        a->side != b->side || a->operand != b->operand || a->stream != b->stream || a->stream_steps != b->stream_steps ||
+        a->row_concentration != b->row_concentration || a->row_period != b->row_period || a->method != b->method ||
+        a->samples != b->samples || a->seed != b->seed) return 0;
+    for (i = 0; i < a->noptions; i++) if (a->option[i].time != b->option[i].time || a->option[i].lane != b->option[i].lane) return 0;
+    for (i = 0; i < a->norder; i++) if (a->order[i] != b->order[i]) return 0;
+    return 1;
+}
+
+/* ---- random numbers (sm__rng): uniform in (0, 1) for logarithms, normal, gamma ---- */
+static double sm__ss_unit(sm__rng *r) { return ((double)(sm__next(r) >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+static double sm__ss_normal(sm__rng *r) {
+    double u = sm__ss_unit(r), v = sm__ss_unit(r);
+    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
+}
+/* Gamma(a, 1): Marsaglia and Tsang (2000); a < 1 through Gamma(a + 1) x U^(1/a). */
+static double sm__ss_gamma(sm__rng *r, double a) {
+    double d, c, x, v, u;
+    if (a < 1) return sm__ss_gamma(r, a + 1) * pow(sm__ss_unit(r), 1 / a);
+    d = a - 1.0 / 3; c = 1 / sqrt(9 * d);
+    for (;;) {
+        do { x = sm__ss_normal(r); v = 1 + c * x; } while (v <= 0);
+        v = v * v * v; u = sm__ss_unit(r);
+        if (log(u) < 0.5 * x * x + d - d * v + d * log(v)) return d * v;
+    }
+}
+/* A row's density: the mean, or Beta(k p, k (1 - p)) around it when rows cluster. */
+static double sm__ss_row_density(sm__rng *s, double p, double k) {
+    double x, y;
+    if (k <= 0 || p <= 0 || p >= 1) return p;
+    x = sm__ss_gamma(s, k * p); y = sm__ss_gamma(s, k * (1 - p));
+    return x + y > 0 ? x / (x + y) : p;
+}
+/* 2^32 x density, compared with 32 random bits per lane. */
+static unsigned long long sm__ss_threshold(double p) { return p >= 1 ? 4294967296ULL : p <= 0 ? 0 : (unsigned long long)(p * 4294967296.0); }
+static unsigned sm__ss_fresh(sm__rng *s, int L, unsigned long long thr) {
+    unsigned bits = 0;
+    int i;
+    if (thr == 0) return 0;
+    if (thr >= 4294967296ULL) return L >= 32 ? 0xFFFFFFFFu : (1u << L) - 1;
+    for (i = 0; i < L; i += 2) {
+        unsigned long long r = sm__next(s);
+        if ((r & 0xFFFFFFFFULL) < thr) bits |= 1u << i;
+        if (i + 1 < L && (r >> 32) < thr) bits |= 1u << (i + 1);
+    }
+    return bits;
+}
+
+/* ---- Monte-Carlo: `rows` lock-stepped windows over random data; n = 0 continuous, else streams
+   of n steps. Estimates cycles per dense step with batch means over 32 batches. ---- */
+static void sm__ss_montecarlo(sm_skipsched_cache *kc, double p, long n, sm_skipsched_result *out) {
+    enum { NB = 32 };
+    const sm_skipsched *s = &kc->cfg;
+    const sm__ssc *c = &kc->c;
+    const unsigned *tab = NULL;
+    unsigned long long w[SM_SKIPSCHED_MAX_ROWS], thr[SM_SKIPSCHED_MAX_ROWS];
+    sm__rng rs;
+    double bc[NB] = {0}, bs[NB] = {0}, cyc = 0, steps = 0, busy = 0, mean, var = 0, per_batch = (double)s->samples / NB;
+    long period = s->row_period > 0 ? s->row_period : (n > 0 ? 0 : 256), pos, per, warm = n > 0 ? 0 : 8L * c->D;
+    int r, j, b = 0, L = c->L, D = c->D;
+    union { double d; unsigned long long u; } key;
+    key.d = p;
+    rs.s = (unsigned long long)s->seed ^ (key.u * 0x9E3779B97F4A7C15ULL) ^ ((unsigned long long)n * 0xD1B54A32D192ED03ULL);
+    sm__next(&rs);
+    if (kc->step) {   /* small windows: every cycle is one table lookup */
+        if (!kc->step_built) {
+            unsigned x, nx = 1u << (L * D);
+            for (x = 0; x < nx; x++) {
+                unsigned long long y = x;
+                int k = sm__ss_cycle_packed(c, &y);
+                kc->step[x] = (unsigned)y | (unsigned)k << 24;
+            }
+            kc->step_built = 1;
+        }
+        tab = kc->step;
+    }
+    for (r = 0; r < c->R; r++) thr[r] = sm__ss_threshold(p);
+    for (;;) {   /* one stream (continuous: one endless stream) */
+        for (r = 0; r < c->R; r++) {
+            if (s->row_concentration > 0) thr[r] = sm__ss_threshold(sm__ss_row_density(&rs, p, s->row_concentration));
+            for (w[r] = 0, j = 0; j < D && (n == 0 || j < n); j++) w[r] |= (unsigned long long)sm__ss_fresh(&rs, L, thr[r]) << (j * L);
+        }
+        per = 0;
+        pos = 0;
+        for (;;) {
+            int k = D;
+            long done;
+            for (r = 0; r < c->R; r++) {
+                int kr;
+                if (tab) { unsigned y = tab[w[r]]; busy += sm__popcount(w[r]) - sm__popcount(y & 0xFFFFFFu); w[r] = y & 0xFFFFFFu; kr = (int)(y >> 24); }
+                else { unsigned long long before = w[r]; kr = sm__ss_cycle_packed(c, &w[r]); busy += sm__popcount(before) - sm__popcount(w[r]); }
+                if (kr < k) k = kr;
+            }
+            done = n > 0 && pos + k > n ? n - pos : k;   /* steps past a stream's end are not work */
+            pos += k;
+            if (warm > 0) warm--;
+            else {
+                bc[b] += 1; bs[b] += (double)done; cyc += 1; steps += (double)done;
+                if (bs[b] >= per_batch && b < NB - 1) b++;
+            }
+            if (n > 0 ? pos >= n : steps >= (double)s->samples) break;
+            per += k;
+            if (period > 0 && s->row_concentration > 0 && per >= period) {   /* the rows take new densities */
+                per -= period;
+                for (r = 0; r < c->R; r++) thr[r] = sm__ss_threshold(sm__ss_row_density(&rs, p, s->row_concentration));
+            }
+            for (r = 0; r < c->R; r++) {   /* drop k steps, append the next ones */
+                w[r] = k * L >= 64 ? 0 : w[r] >> (k * L);
+                for (j = D - k; j < D; j++)
+                    if (n == 0 || pos + j < n) w[r] |= (unsigned long long)sm__ss_fresh(&rs, L, thr[r]) << (j * L);
+            }
+        }
+        if (n == 0 || steps >= (double)s->samples) break;
+    }
+    /* batch means: cycles per step in each batch */
+    mean = cyc / steps;
+    for (b = 0; b < NB; b++) { double x = bs[b] > 0 ? bc[b] / bs[b] - mean : 0; var += x * x; }
+    out->cycles_per_step = mean;
+    out->std_error = sqrt(var / (NB * (NB - 1.0)));
+    out->lane_busy = busy / (cyc * L * c->R);
+    out->exact = 0;
+}
+
+/* ---- exact chain for one row: the state is the residual of steps +1..+depth-1 after a cycle.
+   From state y the window advances adv(y) steps and adv(y) x lanes fresh bits arrive; a transition's
+   probability depends on the density only through the popcount of those bits, so the transitions
+   are enumerated once per configuration, merged, and stored by target for Gauss-Seidel sweeps. ---- */
+/* Sizes the table for the configuration (allocates; at cache creation). */
+static sm_result sm__ss_table_alloc(sm_skipsched_cache *k, sm_error *err) {
+    const sm__ssc *c = &k->c;
+    int L = c->L, D = c->D;
+    unsigned mask = (1u << L) - 1;
+    long y;
+    k->nstates = 1L << (L * (D - 1));
+    k->adv = (unsigned char *)malloc((size_t)k->nstates);
+    k->pi = (double *)malloc(sizeof(double) * (size_t)k->nstates);
+    k->in_first = (long *)malloc(sizeof(long) * ((size_t)k->nstates + 1));
+    if (!k->adv || !k->pi || !k->in_first) return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
+    k->total = 0;
+    for (y = 0; y < k->nstates; y++) {
+        int a = 1;
+        while (a < D && !((unsigned long)y >> ((a - 1) * L) & mask)) a++;
+        k->adv[y] = (unsigned char)a;
+        k->total += 1L << (a * L);
+    }
+    k->in_from = (unsigned *)malloc(sizeof(unsigned) * (size_t)k->total);
+    k->target = (unsigned short *)malloc(sizeof(unsigned short) * (size_t)k->total);
+    k->in_count = (double *)malloc(sizeof(double) * (size_t)k->total);
+    if (!k->in_from || !k->target || !k->in_count) return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
+    return SM_OK;
+}
+
+/* Fills the table (no allocation): schedule every (state, fresh pattern) once, bucket the
+   transitions by target (counting sort; sources arrive in increasing order), then merge equal
+   (source, popcount) pairs inside each bucket. */
+static void sm__ss_table_build(sm_skipsched_cache *k) {
+    const sm__ssc *c = &k->c;
+    int L = c->L, D = c->D;
+    unsigned mask = (1u << L) - 1;
+    long y, i, at = 0, m = 0, t;
+    for (y = 0; y <= k->nstates; y++) k->in_first[y] = 0;
+    for (y = 0; y < k->nstates; y++) {
+        int a = k->adv[y], j;
+        unsigned long f, nf = 1UL << (a * L);
+        for (f = 0; f < nf; f++) {
+            unsigned w[SM_SKIPSCHED_MAX_DEPTH], ny = 0;
+            for (j = 0; j < D; j++)
+                w[j] = j + a <= D - 1 ? (unsigned)((unsigned long)y >> ((j + a - 1) * L)) & mask : (unsigned)(f >> ((j - (D - a)) * L)) & mask;
+            sm__ss_cycle(c, w, NULL);
+            for (j = 1; j < D; j++) ny |= w[j] << ((j - 1) * L);
+            k->target[at++] = (unsigned short)ny;
+            k->in_first[ny + 1]++;
+        }
+    }
+    for (y = 0; y < k->nstates; y++) k->in_first[y + 1] += k->in_first[y];
+    for (y = 0, at = 0; y < k->nstates; y++) {   /* place: in_first[t] runs along bucket t meanwhile */
+        unsigned long f, nf = 1UL << (k->adv[y] * L);
+        for (f = 0; f < nf; f++, at++) {
+            long *pos = &k->in_first[k->target[at]];
+            k->in_from[*pos] = (unsigned)y | (unsigned)sm__popcount(f) << 24;
+            (*pos)++;
+        }
+    }
+    for (y = k->nstates; y > 0; y--) k->in_first[y] = k->in_first[y - 1];   /* undo the advance */
+    k->in_first[0] = 0;
+    for (t = 0; t < k->nstates; t++) {   /* merge in place: same source and popcount -> one entry with a count */
+        long lo = k->in_first[t], hi = k->in_first[t + 1], run = m;
+        k->in_first[t] = m;
+        for (i = lo; i < hi; i++) {
+            long q;
+            if (m > run && (k->in_from[m - 1] & 0xFFFFFF) != (k->in_from[i] & 0xFFFFFF)) run = m;   /* a new source */
+            for (q = run; q < m && k->in_from[q] != k->in_from[i]; q++) {}
+            if (q < m) { k->in_count[q] += 1; continue; }
+            k->in_from[m] = k->in_from[i];
+            k->in_count[m] = 1;
+            m++;
+        }
+    }
+    k->in_first[k->nstates] = m;
+    k->built = 1;
+}
+
+/* The stationary distribution by Gauss-Seidel sweeps (highest state first: the residual drains
+   toward low states), normalised per sweep; steps per cycle = E[advance]. */
+static void sm__ss_exact(sm_skipsched_cache *k, double p, sm_skipsched_result *out) {
+    const sm__ssc *c = &k->c;
+    double pw[SM_SKIPSCHED_MAX_DEPTH + 1][SM_SKIPSCHED_EXACT_BITS + 1], ek = 0, prev = 0;
+    long y, i;
+    int a, m, it;
+    if (!k->built) sm__ss_table_build(k);
+    for (a = 1; a <= c->D; a++)
+        for (m = 0; m <= a * c->L; m++) pw[a][m] = pow(p, m) * pow(1 - p, a * c->L - m);
+    for (y = 0; y < k->nstates; y++) k->pi[y] = 1 / (double)k->nstates;
+    for (it = 0; it < 1000000; it++) {
+        double tot = 0;
+        for (y = k->nstates - 1; y >= 0; y--) {
+            double in = 0, self = 0;
+            for (i = k->in_first[y]; i < k->in_first[y + 1]; i++) {
+                long from = (long)(k->in_from[i] & 0xFFFFFF);
+                double w = k->in_count[i] * pw[k->adv[from]][k->in_from[i] >> 24];
+                if (from == y) self += w; else in += k->pi[from] * w;
+            }
+            if (self < 1) k->pi[y] = in / (1 - self);
+            tot += k->pi[y];
+        }
+        ek = 0;
+        for (y = 0; y < k->nstates; y++) { k->pi[y] /= tot; ek += k->pi[y] * k->adv[y]; }
+        if (it > 2 && fabs(ek - prev) <= 1e-12 * ek) break;   /* then the error is far below any use of it */
+        prev = ek;
+    }
+    out->cycles_per_step = 1 / ek;
+    out->lane_busy = p * ek;
+    out->std_error = 0;
+    out->exact = 1;
+}
+
+#define SM__SS_BAD(...) sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, __VA_ARGS__)
+SMAPI sm_result sm_skipsched_resolve(const sm_skipsched *s, sm_skipsched *o, sm_error *err) {
+    int i, j, maxt = 0, seen[SM_SKIPSCHED_MAX_LANES] = {0};
+    *o = *s;
+    if (o->lanes == 0) o->lanes = 4;
+    if (o->lanes < 1 || o->lanes > SM_SKIPSCHED_MAX_LANES) return SM__SS_BAD("[skipsched] lanes: %d (1..%d)", o->lanes, SM_SKIPSCHED_MAX_LANES);
+    if (o->noptions < 0 || o->noptions > SM_SKIPSCHED_MAX_OPTIONS) return SM__SS_BAD("[skipsched] options: %d of them (at most %d)", o->noptions, SM_SKIPSCHED_MAX_OPTIONS);
+    if (o->depth < 0 || o->depth > SM_SKIPSCHED_MAX_DEPTH) return SM__SS_BAD("[skipsched] depth: %d (1..%d)", o->depth, SM_SKIPSCHED_MAX_DEPTH);
+    for (i = 0; i < o->noptions; i++) {   /* offsets wrap around the ring: keep them in (-lanes/2, lanes/2] */
+        int off = sm__ss_lane(0, o->option[i].lane, o->lanes);
+        if (o->option[i].time < 0 || o->option[i].time >= SM_SKIPSCHED_MAX_DEPTH)
+            return SM__SS_BAD("[skipsched] options: option %d looks %d steps ahead (0..%d)", i + 1, o->option[i].time, SM_SKIPSCHED_MAX_DEPTH - 1);
+        o->option[i].lane = 2 * off > o->lanes ? off - o->lanes : off;
+        if (o->option[i].time > maxt) maxt = o->option[i].time;
+        for (j = 0; j < i; j++)
+            if (o->option[j].time == o->option[i].time && o->option[j].lane == o->option[i].lane)
+                return SM__SS_BAD("[skipsched] options: option %d reaches the same slot as option %d (lane offsets wrap around %d lanes)", i + 1, j + 1, o->lanes);
+    }
+    if (o->depth == 0) o->depth = maxt + 1;
+    if (maxt >= o->depth) return SM__SS_BAD("[skipsched] options: an option looks %d steps ahead, beyond a depth of %d", maxt, o->depth);
+    if (o->lanes * o->depth > 64) return SM__SS_BAD("[skipsched] lanes x depth: %d x %d slots (at most 64)", o->lanes, o->depth);
+    if (o->noptions == 0) {   /* lookahead only */
+        o->noptions = o->depth;
+        for (i = 0; i < o->depth; i++) { o->option[i].time = i; o->option[i].lane = 0; }
+    }
+    if (o->option[0].time != 0 || o->option[0].lane != 0)
+        return SM__SS_BAD("[skipsched] options: the first option must be the dense slot 0:0 (then every step takes at most one cycle)");
+    if (o->norder == 0) { o->norder = o->lanes; for (i = 0; i < o->lanes; i++) o->order[i] = i; }
+    if (o->norder != o->lanes) return SM__SS_BAD("[skipsched] order: %d lanes listed, need each of the %d lanes once", o->norder, o->lanes);
+    for (i = 0; i < o->lanes; i++) {
+        if (o->order[i] < 0 || o->order[i] >= o->lanes || seen[o->order[i]]) return SM__SS_BAD("[skipsched] order: lane %d is out of range or listed twice", o->order[i]);
+        seen[o->order[i]] = 1;
+    }
+    if (o->rows == 0) o->rows = 1;
+    if (o->rows < 1 || o->rows > SM_SKIPSCHED_MAX_ROWS) return SM__SS_BAD("[skipsched] rows: %d (1..%d)", o->rows, SM_SKIPSCHED_MAX_ROWS);
+    if (o->side == SM_SKIPSCHED_OPERAND && (o->operand < 0 || o->operand >= SM_MAX_TENSORS)) return SM__SS_BAD("[skipsched] operand: index %d", o->operand);
+    if (o->stream == SM_SKIPSCHED_STREAM_FIXED && o->stream_steps < 1) return SM__SS_BAD("[skipsched] stream: streams of %ld steps (at least 1)", o->stream_steps);
+    if (!(o->row_concentration >= 0) || !isfinite(o->row_concentration)) return SM__SS_BAD("[skipsched] row_concentration: %g (>= 0)", o->row_concentration);
+    if (o->row_period < 0) return SM__SS_BAD("[skipsched] row_period: %ld (>= 0)", o->row_period);
+    if (o->samples == 0) o->samples = 65536;
+    if (o->samples < 64 || o->samples > (1L << 24)) return SM__SS_BAD("[skipsched] samples: %ld dense steps (64..16777216: the Monte-Carlo stays bounded)", o->samples);
+    if (o->method == SM_SKIPSCHED_EXACT && (o->rows != 1 || o->row_concentration > 0 || o->lanes * o->depth > SM_SKIPSCHED_EXACT_BITS))
+        return SM__SS_BAD("[skipsched] method: the exact chain needs one row, no clustering and lanes x depth <= %d", SM_SKIPSCHED_EXACT_BITS);
+    return SM_OK;
+}
+#undef SM__SS_BAD
+
+static int sm__ss_exact_applies(const sm_skipsched *r) {
+    return r->method != SM_SKIPSCHED_MONTECARLO && r->rows == 1 && r->row_concentration <= 0 && r->lanes * r->depth <= SM_SKIPSCHED_EXACT_BITS;
+}
+
+SMAPI sm_result sm_skipsched_cache_create(const sm_skipsched *s, sm_skipsched_cache **out, sm_error *err) {
+    sm_skipsched_cache *k;
+    sm_result r;
+    *out = NULL;
+    if (!(k = (sm_skipsched_cache *)calloc(1, sizeof *k))) return sm__fail(err, SM_ERR_LIMIT, NULL, "skipsched: out of memory");
+    if ((r = sm_skipsched_resolve(s, &k->cfg, err)) != SM_OK) { free(k); return r; }
+    k->cfg.cache = NULL;
+    memset(&k->cfg.loc, 0, sizeof k->cfg.loc);
+    sm__ss_compile(&k->cfg, &k->c);
+    if (k->cfg.lanes * k->cfg.depth <= SM_SKIPSCHED_EXACT_BITS && !(k->step = (unsigned *)malloc(sizeof(unsigned) << (k->cfg.lanes * k->cfg.depth)))) {
+        sm_skipsched_cache_free(k);
+        return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
+    }
+    if (sm__ss_exact_applies(&k->cfg)) {
+        if ((r = sm__ss_table_alloc(k, err)) != SM_OK) { sm_skipsched_cache_free(k); return r; }
+        k->exact = 1;
+    }
+    *out = k;
+    return SM_OK;
+}
+
+SMAPI void sm_skipsched_cache_free(sm_skipsched_cache *k) {
+    if (!k) return;
+    free(k->adv); free(k->pi); free(k->in_first); free(k->in_from); free(k->target); free(k->in_count); free(k->step);
+    free(k);
+}
+
+/* One answer, from the cache or computed and cached. */
+static const sm_skipsched_result *sm__ss_answer(sm_skipsched_cache *k, double p, long n) {
+    int i;
+    sm_skipsched_result r;
+    for (i = 0; i < k->n; i++) if (k->e[i].density == p && k->e[i].stream == n) return &k->e[i].r;
+    memset(&r, 0, sizeof r);
+    if (p <= 0 || p >= 1) {   /* no effectual pair: the window drains whole; all effectual: one step per cycle */
+        double d = p <= 0 ? (double)k->c.D : 1;
+        r.cycles_per_step = n > 0 ? ceil((double)n / d) / (double)n : 1 / d;
+        r.lane_busy = p <= 0 ? 0 : 1;
+        r.exact = 1;
+    } else if (n == 0 && k->exact) sm__ss_exact(k, p, &r);
+    else if (n > SM__SS_SHORT) {   /* transients at both ends last a few cycles: short stream + steady state */
+        sm_skipsched_result head = *sm__ss_answer(k, p, SM__SS_SHORT), tail = *sm__ss_answer(k, p, 0);
+        double c = SM__SS_SHORT * head.cycles_per_step + (double)(n - SM__SS_SHORT) * tail.cycles_per_step;
+        r.cycles_per_step = c / (double)n;
+        r.std_error = (SM__SS_SHORT * head.std_error + (double)(n - SM__SS_SHORT) * tail.std_error) / (double)n;
+        r.lane_busy = p / r.cycles_per_step;
+    } else sm__ss_montecarlo(k, p, n, &r);
+    r.speedup = 1 / r.cycles_per_step;
+    i = k->n < SM__SS_ENTRIES ? k->n++ : (k->slot++ % SM__SS_ENTRIES);
+    k->e[i].density = p; k->e[i].stream = n; k->e[i].r = r;
+    return &k->e[i].r;
+}
+
+SMAPI sm_result sm_skipsched_expect(const sm_skipsched *s, double density, long stream_steps, sm_skipsched_result *out, sm_error *err) {
+    sm_skipsched r;
+    sm_result rc;
+    memset(out, 0, sizeof *out);
+    if ((rc = sm_skipsched_resolve(s, &r, err)) != SM_OK) return rc;
+    if (!s->cache) return sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, "[skipsched] no cache: create one with sm_skipsched_cache_create and set .cache");
+    if (!sm__ss_same(&r, &s->cache->cfg)) return sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, "[skipsched] the cache was created for another configuration");
+    if (!(density >= 0 && density <= 1)) return sm__fail(err, SM_ERR_VALUE, NULL, "[skipsched] density %g is not in [0, 1]", density);
+    if (stream_steps < 0) return sm__fail(err, SM_ERR_VALUE, NULL, "[skipsched] stream of %ld steps", stream_steps);
+    if (r.method == SM_SKIPSCHED_EXACT && stream_steps != 0) return sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, "[skipsched] method exact answers continuous streams only (stream = continuous)");
+    *out = *sm__ss_answer(s->cache, density, stream_steps);
+    return SM_OK;
+}
+
+SMAPI int sm_skipsched_cycle(const sm_skipsched *s, unsigned *win, int *pick) {
+    int lv, o, i, k = 0;
+    for (i = 0; pick && i < s->lanes; i++) pick[i] = -1;
+    for (lv = 0; lv < s->lanes; lv++) {
+        i = s->order[lv];
+        for (o = 0; o < s->noptions; o++) {
+            unsigned b = 1u << sm__ss_lane(i, s->option[o].lane, s->lanes);
+            if (win[s->option[o].time] & b) { win[s->option[o].time] &= ~b; if (pick) pick[i] = o; break; }
+        }
+    }
+    while (k < s->depth && !win[k]) k++;
+    return k;
+}
+
+SMAPI long sm_skipsched_trace(const sm_skipsched *s, const unsigned *masks, int rows, long nsteps) {
+    unsigned w[SM_SKIPSCHED_MAX_ROWS][SM_SKIPSCHED_MAX_DEPTH];
+    long pos = 0, cycles = 0;
+    int r, j, D = s->depth;
+    if (rows < 1 || rows > SM_SKIPSCHED_MAX_ROWS) return -1;
+    for (r = 0; r < rows; r++) for (j = 0; j < D; j++) w[r][j] = j < nsteps ? masks[(long)r * nsteps + j] : 0;
+    while (pos < nsteps) {
+        int k = D;
+        for (r = 0; r < rows; r++) { int kr = sm_skipsched_cycle(s, w[r], NULL); if (kr < k) k = kr; }
+        if (k < 1) return -1;   /* cannot happen with the dense slot first */
+        cycles++;
+        pos += k;
+        for (r = 0; r < rows; r++) {
+            for (j = 0; j + k < D; j++) w[r][j] = w[r][j + k];
+            for (; j < D; j++) w[r][j] = pos + j < nsteps ? masks[(long)r * nsteps + pos + j] : 0;
+        }
+    }
+    return cycles;
+}
+
+SMAPI sm_result sm_skipsched_skip(const sm_skip_query *q, const void *params, sm_skip_answer *out) {
+    const sm_skipsched *s = (const sm_skipsched *)params;
+    sm_skipsched_result res;
+    double p = 1;
+    long n = 0;
+    int i;
+    sm_result rc;
+    if (!s || q->noperands < 1) return SM_ERR_VALUE;
+    if (s->side == SM_SKIPSCHED_BOTH) for (i = 0; i < q->noperands; i++) p *= q->density[i];
+    else if (s->side == SM_SKIPSCHED_OPERAND) { if (s->operand >= q->noperands) return SM_ERR_VALUE; p = q->density[s->operand]; }
+    else for (i = 0; i < q->noperands; i++) if (q->density[i] < p) p = q->density[i];
+    p = floor(p * 1e6 + 0.5) / 1e6;   /* a tensor's mean density is nnz / size: six places keep the cache small */
+    if (s->stream == SM_SKIPSCHED_STREAM_FIXED) n = s->stream_steps;
+    else if (s->stream == SM_SKIPSCHED_STREAM_MAPPING) n = q->stream_steps > 0 ? (long)q->stream_steps : 0;
+    if ((rc = sm_skipsched_expect(s, p, n, &res, NULL)) != SM_OK) return rc;
+    out->cycles = ceil(q->dense_cycles * res.cycles_per_step - 1e-9);
+    if (out->cycles < 1 && q->dense_cycles > 0) out->cycles = 1;
+    out->effectual = floor(q->computes * p + 0.5);
+    return SM_OK;
+}
+
+/*=== [@network.impl] DISTRIBUTION AND REDUCTION NETWORKS =======================================*/
+static double sm__log2ceil(double n) { return n <= 1 ? 0 : ceil(log2(n) - 1e-9); }
+
+SMAPI double sm_net_latency(const sm_net_desc *n, double m) {
+    double p = n->ports > 0 ? (double)n->ports : 1;
+    switch (n->kind) {
+    case SM_NET_SYSTOLIC: case SM_NET_LINEAR: return p - 1;   /* every hop of the chain, whatever m */
+    case SM_NET_TEMPORAL: return m > 0 ? m : 0;
+    case SM_NET_BINARY: case SM_NET_ART: case SM_NET_FAN: return sm__log2ceil(p);
+    case SM_NET_MESH: return m > 0 ? m : 1;                    /* m = hops */
+    case SM_NET_BUS: case SM_NET_CROSSBAR: case SM_NET_BENES: return 1;
+    default: return 0;
+    }
+}
+
+/* One scaled component energy / area (scale 0 -> 1). */
+static double sm__ce(const sm_unit_costs *c, double pj) { return pj * (c->energy_scale > 0 ? c->energy_scale : 1); }
+static double sm__ca(const sm_unit_costs *c, double um2) { return um2 * (c->area_scale > 0 ? c->area_scale : 1); }
+
+SMAPI sm_result sm_net_parts_eval(const sm_net_desc *n, const sm_unit_costs *c, sm_net_parts *o, sm_error *err) {
+    double N = n->ports > 0 ? (double)n->ports : 1, W = n->word_bits > 0 ? n->word_bits : 16, lg = sm__log2ceil(N);
+    double add3_pj = c->add3_pj > 0 ? c->add3_pj : 2 * c->add_pj, add3_um2 = c->add3_um2 > 0 ? c->add3_um2 : 2 * c->add_um2;
+    double wave_mux = 0, wave_reg = 0, wave_cmp = 0, wave_add = 0, wave_add3 = 0, hop = n->hop_mm > 0 ? n->hop_mm : c->hop_mm;
+    memset(o, 0, sizeof *o);
+    if (N > 1 << 24) return sm__fail(err, SM_ERR_LIMIT, NULL, "network %s: %.0f ports is more than 2^24", sm_net_kind_name(n->kind), N);
+    o->latency = sm_net_latency(n, N);
+    switch (n->kind) {
+    case SM_NET_SYSTOLIC:   /* a register per hop; a word to every port is written N times */
+        o->levels = N; o->reg_bits = N * W; wave_reg = N * W; o->wave_hops = N - 1;
+        break;
+    case SM_NET_BUS:        /* a buffer tree: N - 1 drivers per bit, all toggled by a broadcast */
+        o->levels = lg; o->mux_bits = (N - 1) * W; wave_mux = (N - 1) * W; o->wave_hops = N - 1;
+        break;
+    case SM_NET_CROSSBAR:   /* an N:1 multiplexer per output; a word passes log2 N of its stages */
+        o->levels = lg; o->mux_bits = N * (N - 1) * W; wave_mux = N * lg * W; o->wave_hops = N * (N - 1);
+        break;
+    case SM_NET_BENES:      /* levels x N switches of two 2:1 multiplexers per bit and two
+                               configuration bits; a word passes one multiplexer per level */
+        o->levels = 2 * lg + 1;
+        o->mux_bits = o->levels * N * 2 * W;
+        o->reg_bits = o->levels * N * 2;
+        wave_mux = N * o->levels * W; o->wave_hops = N * (N - 1);
+        break;
+    case SM_NET_MESH:       /* per node a 5-port switch: five 4:1 multiplexers per bit and a link register */
+        o->levels = N; o->mux_bits = N * 5 * 3 * W; o->reg_bits = N * W;
+        wave_mux = N * 3 * W; wave_reg = N * W; o->wave_hops = N;
+        break;
+    case SM_NET_LINEAR:     /* a chain: N - 1 adders and a partial-sum register per PE */
+        o->levels = N; o->adders = N - 1; o->reg_bits = N * W;
+        wave_add = N - 1; wave_reg = N * W; o->wave_hops = N - 1;
+        break;
+    case SM_NET_TEMPORAL:   /* an accumulator per PE */
+        o->levels = 1; o->adders = N; o->reg_bits = N * W;
+        wave_add = N; wave_reg = N * W;
+        break;
+    case SM_NET_BINARY:       /* N - 1 adders, a pipeline register after each */
+        o->levels = lg; o->adders = N - 1; o->reg_bits = (N - 1) * W;
+        wave_add = N - 1; wave_reg = (N - 1) * W; o->wave_hops = N / 2 * lg;
+        break;
+    case SM_NET_ART:        /* N - 1 three-input adders (two children and a sibling), registered */
+        o->levels = lg; o->adders3 = N - 1; o->reg_bits = (N - 1) * W;
+        wave_add3 = N - 1; wave_reg = (N - 1) * W; o->wave_hops = N / 2 * lg;
+        break;
+    case SM_NET_FAN: {      /* the binary tree plus forwarding links. In-order numbering: adder i sits
+                               at level L = trailing ones of i, N / 2^(L+1) adders per level. An adder
+                               at level L >= 1 takes links from i +- 2^(l-1), l = 1..L: two tree
+                               children and 2(L - 1) forwarded inputs, each delayed by a flop per
+                               level it skips (L - l), and picks two with 2(L - 1) 2:1 multiplexers
+                               per bit; a level-0 adder bypasses with one multiplexer per bit; one
+                               log2 N-bit comparator of vector ids per adder. */
+        double L, cnt, ffw = 0, mux = 0;
+        o->levels = lg; o->adders = N - 1;
+        for (L = 0; L < lg; L++) {
+            cnt = N / pow(2, L + 1);
+            ffw += cnt * L * (L - 1);
+            mux += cnt * (L >= 1 ? 2 * (L - 1) : 1);
+        }
+        o->reg_bits = (N - 1 + ffw) * W;
+        o->mux_bits = mux * W;
+        o->cmp_bits = (N - 1) * (lg > 0 ? lg : 1);
+        wave_add = N - 1; wave_reg = o->reg_bits; wave_mux = o->mux_bits; wave_cmp = o->cmp_bits; o->wave_hops = N / 2 * lg;
+        break;
+    }
+    default: return sm__fail(err, SM_ERR_VALUE, NULL, "network kind %d is not known", (int)n->kind);
+    }
+    o->area_um2 = sm__ca(c, o->adders * c->add_um2 + o->adders3 * add3_um2 + o->reg_bits * c->reg_um2_bit +
+                            o->mux_bits * c->mux_um2_bit + o->cmp_bits * c->cmp_um2_bit);
+    o->wire_pj = sm__ce(c, o->wave_hops * hop * W * c->wire_pj_bit_mm);
+    o->wave_pj = sm__ce(c, wave_add * c->add_pj + wave_add3 * add3_pj + wave_reg * c->reg_pj_bit +
+                           wave_mux * c->mux_pj_bit + wave_cmp * c->cmp_pj_bit) + o->wire_pj;
+    o->word_pj = o->wave_pj / N;
+    return SM_OK;
+}
+
+/*=== [@array.impl] SPATIAL GEMM ARRAYS: FOLDS, DATAFLOWS, TIMING ===============================*/
+SMAPI double sm_run_padding(double p_zero, int run_bits) {
+    /* A zero run of length g before a non-zero needs floor(g / 2^b) stored zeros (each one ends a
+       maximal run of 2^b - 1 zeros); with geometric runs, E = sum_j P(g >= j 2^b) = q / (1 - q). */
+    double q;
+    if (run_bits < 0 || run_bits > 30 || !(p_zero >= 0) || p_zero >= 1) return p_zero >= 1 ? HUGE_VAL : 0;
+    q = pow(p_zero, ldexp(1, run_bits));
+    return q / (1 - q);
+}
+
+/* E[ceil(X / q)], X ~ Binomial(n, p), summed over the bulk of the pmf (mode +- 12 sd). */
+static double sm__binom_ceil(double n, double p, double q) {
+    double mean, sd, lo, hi, k, s = 0, w = 0, lp, lq;
+    if (n <= 0 || p <= 0) return 0;
+    if (q <= 1) return n * p;
+    if (p >= 1) return ceil(n / q - 1e-9);
+    mean = n * p;
+    sd = sqrt(n * p * (1 - p));
+    if (sd > 8 * q) return mean / q + (q - 1) / (2 * q);   /* the remainder mod q is then uniform */
+    lo = fmax(0, floor(mean - 12 * sd - 2));
+    hi = fmin(n, ceil(mean + 12 * sd + 2));
+    lp = log(p); lq = log1p(-p);
+    for (k = lo; k <= hi; k++) {
+        double pk = exp(sm__lchoose(n, k) + k * lp + (n - k) * lq);
+        s += pk * ceil(k / q - 1e-9);
+        w += pk;
+    }
+    return w > 0 ? s / w : ceil(mean / q);
+}
+
+/* Expected maximum over `count` independent values of mean mu and standard deviation sd: the
+   first-order Gaussian extreme value mu + sd sqrt(2 ln count). */
+static double sm__expected_max(double mu, double sd, double count) {
+    return count > 1 ? mu + sd * sqrt(2 * log(count)) : mu;
+}
+
+/* The array with its defaults resolved (the spec's copy stays as written). */
+static void sm__array_resolve(const sm_spec *s, sm_array *a) {
+    *a = s->array;
+    if (a->rows < 1) a->rows = 1;
+    if (a->cols < 1) a->cols = 1;
+    if (a->kind == SM_ARRAY_SYSTOLIC) {
+        if (a->nshapes == 0) { a->nshapes = 1; a->shape_rows[0] = a->rows; a->shape_cols[0] = a->cols; }
+        a->pes = a->shape_rows[0] * a->shape_cols[0];
+        a->group = a->shape_rows[0];
+        a->distribution = SM_NET_SYSTOLIC;   /* the structure of a systolic array */
+        a->reduction = SM_NET_LINEAR;
+    } else {
+        if (a->pes < 1) a->pes = a->rows * a->cols;
+        if (a->group < 1 || a->group > a->pes) a->group = a->pes;
+        if (a->reduction == SM_NET_BUS) a->reduction = SM_NET_BINARY;   /* 0, not a reduction: the default */
+    }
+    if (a->depth <= 0) a->depth = 1;
+    if (a->word_bits < 1) a->word_bits = s->problem.word_bits > 0 ? s->problem.word_bits : 16;
+    if (a->acc_bits < 1) a->acc_bits = 32;
+    if (a->combine < 1) a->combine = 1;
+    if (a->pair_bw <= 0) a->pair_bw = a->load_bw;
+    if (a->cartesian_f < 1) a->cartesian_f = 1;
+    if (a->cartesian_i < 1) a->cartesian_i = 1;
+    if (!a->dataflows) a->dataflows = SM_DF_A_STA | SM_DF_B_STA;
+    if (!a->outer_split) a->outer_split = 7;
+}
+
+/* The networks of a flexible array: distribution and reduction within a group, the mesh between
+   groups (links one group wide). A systolic array's are one chain each over all its PEs. */
+static int sm__array_nets(const sm_array *a, sm_net_desc *dist, sm_net_desc *red, sm_net_desc *noc) {
+    long g = a->kind == SM_ARRAY_SYSTOLIC ? a->pes : a->group;
+    memset(dist, 0, sizeof *dist); memset(red, 0, sizeof *red); memset(noc, 0, sizeof *noc);
+    dist->kind = a->distribution; dist->ports = g; dist->word_bits = a->word_bits;
+    red->kind = a->reduction; red->ports = g; red->word_bits = a->acc_bits;
+    noc->kind = a->noc; noc->ports = a->pes / a->group; noc->word_bits = a->word_bits * (int)(a->group > 4096 ? 4096 : a->group);
+    return a->kind == SM_ARRAY_FLEXIBLE && a->pes / a->group > 1;   /* a network between groups */
+}
+
+static sm_result sm__array_area(const sm_spec *s, const sm_array *a, double *um2, sm_error *err) {
+    sm_net_desc dn, rn, nn;
+    sm_net_parts dc, rc, nc;
+    const sm_unit_costs *c = &s->unit_costs;
+    double P = (double)a->pes, groups = a->kind == SM_ARRAY_SYSTOLIC ? 1 : P / (double)a->group;
+    sm_result r;
+    int has_noc = sm__array_nets(a, &dn, &rn, &nn);
+    memset(&nc, 0, sizeof nc);
+    if ((r = sm_net_parts_eval(&dn, c, &dc, err)) != SM_OK || (r = sm_net_parts_eval(&rn, c, &rc, err)) != SM_OK ||
+        (has_noc && (r = sm_net_parts_eval(&nn, c, &nc, err)) != SM_OK)) return r;
+    /* multipliers, the stationary words they hold, one group's networks per group, the mesh */
+    *um2 = sm__ca(c, P * c->mult_um2 + P * a->depth * a->word_bits * c->reg_um2_bit) +
+           groups * (dc.area_um2 + rc.area_um2) + nc.area_um2 + a->controller_um2;
+    return SM_OK;
+}
+
+SMAPI sm_result sm_array_area(const sm_spec *s, double *um2, sm_error *err) {
+    sm_array a;
+    sm__array_resolve(s, &a);
+    return sm__array_area(s, &a, um2, err);
+}
+
+/* One evaluated candidate (a dataflow, a shape or a fold size). */
+typedef struct sm__cand {
+    double folds, load, stream, add, performed, mapped, mapped_nz, slots;
+    double sram_reads, sram_writes, stream_words, noc_hops, dist_words, red_words;
+    double fold_k, merge_cmp;
+    long rows, cols;
+} sm__cand;
+
+static double sm__cand_cycles(const sm__cand *c) { return c->load + c->stream + c->add; }
+
+/* Fraction of stationary values mapped (which zeros are left out). */
+static double sm__mapped_fraction(const sm_array *a, double ds, double dt, double S) {
+    switch (a->stationary) {
+    case SM_STA_NONZERO: return ds;
+    case SM_STA_USEFUL: return ds * (1 - pow(1 - dt, S));
+    default: return 1;
+    }
+}
+
+/* A stationary dataflow on a systolic array of R x C: K along the rows, the stationary operand's
+   other dim D along the columns, S vectors streamed per fold. */
+static void sm__systolic_sta(const sm_array *a, long R, long C, double D, double S, double K, double B,
+                             double ds, double dt, sm__cand *o) {
+    double comb = 1, Dp, fd = 1, held;
+    (void)dt;
+    memset(o, 0, sizeof *o);
+    if (a->combine > 1 && ds > 0) comb = fmax(1, fmin(a->combine, floor(1 / ds)));   /* columns sharing a physical column */
+    Dp = ceil(D / comb);
+    if (comb > 1) fd = 1 - pow(1 - ds, comb);   /* a combined cell holds a value unless all its columns are zero there */
+    o->rows = R; o->cols = C;
+    o->folds = B * ceil(Dp / (double)C) * ceil(K / (double)R);
+    o->load = o->folds * (double)R;                  /* weights shift in row by row */
+    o->stream = o->folds * S;
+    o->add = o->folds * ((double)C - 1 + (double)R - 1);   /* skew across the columns, drain down the rows */
+    held = B * Dp * K;
+    o->mapped = held;
+    o->mapped_nz = comb > 1 ? held * fd : held * ds;
+    o->slots = o->folds * (double)R * (double)C;
+    o->performed = held * S;
+    o->sram_reads = held + o->folds * S * fmin(K, (double)R);
+    o->sram_writes = o->folds * S * fmin(Dp, (double)C);
+    o->stream_words = o->folds * S * fmin(K, (double)R);
+    o->dist_words = o->performed + held * (double)R / 2;   /* streamed hops, plus weights shifted half the rows on average */
+    o->red_words = o->performed;
+    o->fold_k = fmin(K, (double)R);
+}
+
+/* Output-stationary on a systolic array: outputs in place, both operands streamed K long. */
+static void sm__systolic_os(long R, long C, double M, double N, double K, double B, sm__cand *o) {
+    memset(o, 0, sizeof *o);
+    o->rows = R; o->cols = C;
+    o->folds = B * ceil(M / (double)R) * ceil(N / (double)C);
+    o->stream = o->folds * K;
+    o->add = o->folds * ((double)R + (double)C - 2);
+    o->slots = o->folds * (double)R * (double)C;
+    o->performed = B * M * N * K;
+    o->sram_reads = o->folds * K * ((double)R + (double)C);
+    o->sram_writes = B * M * N;
+    o->stream_words = o->sram_reads;
+    o->dist_words = 2 * o->performed;
+    o->red_words = o->performed;
+    o->fold_k = K;
+}
+
+/* A stationary dataflow on a flexible array whose folds take the stationary matrix in K-slices of
+   width w: D rows (dot products) x K, S vectors streamed per fold. A row's share of one slice is
+   a dot-product segment; a tree or a chain gives every segment whole groups, FAN and ART pack
+   segments back to back. Slots fill fold after fold in order, so a fold holds several whole
+   slices (more distinct streamed words per vector) or part of one. */
+static void sm__flex_sta(const sm_array *a, double w, double D, double S, double K, double B,
+                         double ds, double dt, sm__cand *o) {
+    double P = (double)a->pes, g = (double)a->group, cap = P * a->depth;
+    double phi = sm__mapped_fraction(a, ds, dt, S), nsl = ceil(K / w - 1e-9), wl = K - (nsl - 1) * w;
+    double gam = (a->reduction == SM_NET_BINARY || a->reduction == SM_NET_LINEAR) ? g : 1;
+    double seg_w = gam * sm__binom_ceil(w, phi, gam), seg_l = gam * sm__binom_ceil(wl, phi, gam);
+    double slots = B * D * ((nsl - 1) * seg_w + seg_l), Z = B * D * K * phi;
+    double F, fold_slots, u, sigma, bwt, tv, mu, sd, c, segs, p_seg, dl, rl;
+    sm_net_desc dn, rn;
+    memset(o, 0, sizeof *o);
+    if (Z <= 0 || slots <= 0) return;   /* nothing to map: no fold */
+    F = ceil(slots / cap - 1e-9);
+    fold_slots = slots / F;
+    /* distinct positions a streamed vector needs: several whole slices, some rows of one, or part
+       of a single row's slice */
+    u = D * seg_w < fold_slots ? fmin(K, w * ceil(fold_slots / (D * seg_w) - 1e-9)) : w * fmin(1, fold_slots / seg_w);
+    o->fold_k = u;
+    sigma = a->stream_skip ? dt : 1;   /* streamed words sent per position */
+    bwt = a->stream_bw > 0 ? ceil(u * sigma / a->stream_bw - 1e-9) : 0;   /* cycles to send one vector's words */
+    /* a multiplier holds c stationary words and does c x sigma products per streamed vector. In
+       lockstep a vector takes at least a cycle and as long as the busiest multiplier; run-ahead
+       PEs (async) keep their own copy of the stream and only meet at the end of the fold, so the
+       fold lasts as long as the busiest PE's whole share */
+    c = fmax(1, fold_slots / P);
+    mu = c * sigma;
+    sd = a->stream_skip ? sqrt(c * dt * (1 - dt)) : 0;
+    if (a->async) tv = fmax(bwt, sm__expected_max(S * mu, sqrt(S) * sd, P) / S);
+    else tv = fmax(fmax(bwt, 1), a->depth > 1 ? fmin(c, ceil(sm__expected_max(mu, sd, P) - 1e-9)) : 1);
+    dn.kind = a->distribution; dn.ports = a->group; dn.word_bits = a->word_bits;
+    rn.kind = a->reduction; rn.ports = a->group; rn.word_bits = a->acc_bits;
+    dl = sm_net_latency(&dn, g);
+    /* the drain after the last vector: a tree's levels; a chain's length, which in a flexible array
+       is the dot-product segment it carries (O(m)); nothing for in-place accumulation */
+    rl = a->reduction == SM_NET_TEMPORAL ? 0 : a->reduction == SM_NET_LINEAR ? fmax(0, ceil(fmin(fold_slots, seg_w) / a->depth - 1e-9) - 1)
+                                         : sm_net_latency(&rn, g);
+    p_seg = 1 - pow(1 - phi, w);   /* a row's slice holds a segment */
+    segs = p_seg > 0 ? fold_slots * p_seg / seg_w : 0;   /* segments per fold: each drains one partial sum per vector */
+    o->folds = F;
+    o->load = F * (a->load_bw > 0 ? ceil(Z / F / a->load_bw - 1e-9) : 1);
+    o->stream = F * ceil(S * tv - 1e-9);
+    o->add = F * (dl + 1 + rl);   /* distribution, multiply, reduction drain of the last vector */
+    o->mapped = Z;
+    o->mapped_nz = B * D * K * ds * (a->stationary == SM_STA_USEFUL ? 1 - pow(1 - dt, S) : 1);
+    o->slots = slots;   /* a flexible array frees the PEs a fold leaves empty (another GEMM may take them) */
+    o->performed = Z * S * sigma;
+    o->stream_words = F * S * u * sigma;
+    o->sram_reads = Z + o->stream_words + fmax(0, F * S * segs - B * D * S);   /* loads, streams, partial sums read back */
+    o->sram_writes = F * S * segs;
+    o->dist_words = Z + o->performed;
+    o->red_words = o->performed;
+    {   /* a streamed word goes to the groups holding its position: the fold's rows of a slice hold
+           phi x rows values at one position, spread over the groups the slice spans */
+        double rows_f = fmin(D, fold_slots / seg_w);
+        o->noc_hops = o->stream_words * fmax(1, fmin(rows_f * phi, ceil(rows_f * seg_w / g - 1e-9)));
+    }
+}
+
+/* Only effectual pairs streamed, two operand words each, no reuse in the array. */
+static void sm__flex_noreuse(const sm_array *a, double E, sm__cand *o) {
+    double P = (double)a->pes, g = (double)a->group;
+    sm_net_desc dn, rn;
+    memset(o, 0, sizeof *o);
+    dn.kind = a->distribution; dn.ports = a->group; dn.word_bits = a->word_bits;
+    rn.kind = a->reduction; rn.ports = a->group; rn.word_bits = a->acc_bits;
+    o->folds = 1;
+    o->stream = ceil(fmax(E / P, a->pair_bw > 0 ? 2 * E / a->pair_bw : 0) - 1e-9);
+    o->add = sm_net_latency(&dn, g) + 1 + (a->reduction == SM_NET_TEMPORAL ? 0 : sm_net_latency(&rn, g));
+    o->slots = P * o->stream;
+    o->performed = E;
+    o->stream_words = 2 * E;
+    o->sram_reads = 2 * E;
+    o->sram_writes = E / fmax(1, fmin(g, 2));
+    o->dist_words = 2 * E;
+    o->red_words = E;
+    o->noc_hops = 2 * E;
+}
+
+/* Outer products: column k of A times row k of B, in F x I Cartesian blocks. The GEMM is split
+   over the blocks along M, N and K (a power-of-two grid); splitting K leaves partial outputs that
+   are sent to their owner (BANKS) or merged as sorted lists (MERGE). */
+static void sm__flex_outer(const sm_array *a, double M, double N, double K, double B, double dA, double dB, sm__cand *o) {
+    double Fb = (double)a->cartesian_f, Ib = (double)a->cartesian_i, blocks = floor((double)a->pes / (Fb * Ib));
+    double E = B * M * N * K * dA * dB, best = HUGE_VAL, gm, gn;
+    memset(o, 0, sizeof *o);
+    if (blocks < 1) blocks = 1;
+    for (gm = 1; gm <= blocks; gm *= 2)
+        for (gn = 1; gm * gn <= blocks; gn *= 2) {
+            double gk = fmin(floor(blocks / (gm * gn)), K), rows, cols, ks, mul, acc = 0, merge = 0, t, tile_nz;
+            if (!(a->outer_split & 4u)) gk = 1;   /* blocks beyond gm x gn x gk stay idle */
+            if ((gm > 1 && (!(a->outer_split & 1u) || gm >= 2 * M)) || (gn > 1 && (!(a->outer_split & 2u) || gn >= 2 * N))) continue;
+            rows = ceil(M / gm); cols = ceil(N / gn); ks = ceil(K / gk);
+            mul = B * ks * sm__binom_ceil(rows, dA, Fb) * sm__binom_ceil(cols, dB, Ib);
+            /* both operands are read once, at pair_bw (a split dim's fibers are multicast) */
+            if (a->pair_bw > 0) mul = fmax(mul, B * (M * K * dA + K * N * dB) / a->pair_bw);
+            tile_nz = rows * cols * (1 - pow(1 - dA * dB, ks));   /* non-zero partial outputs of one block */
+            if (a->accumulate == SM_ACC_MERGE) {
+                /* every product joins a sorted list per output row; a row merges its K dA lists */
+                merge = E * log2(fmax(2, K * dA)) / (blocks * Fb * Ib);
+            } else if (gk > 1) acc = B * tile_nz / (a->acc_bw > 0 ? a->acc_bw : HUGE_VAL);
+            t = mul + acc + merge;
+            if (t < best) {
+                best = t;
+                o->stream = ceil(mul - 1e-9);
+                o->add = ceil(acc + merge - 1e-9);
+                o->merge_cmp = a->accumulate == SM_ACC_MERGE ? E * log2(fmax(2, K * dA)) : 0;
+                o->sram_writes = B * tile_nz * gm * gn * gk;
+                o->fold_k = ks;
+                o->rows = (long)gm; o->cols = (long)gn;
+            }
+        }
+    o->folds = 1;
+    o->slots = (double)a->pes * o->stream;
+    o->performed = E;
+    o->stream_words = B * (M * K * dA + K * N * dB);
+    o->sram_reads = o->stream_words;
+    o->dist_words = E * (1 / Fb + 1 / Ib);
+    o->red_words = E;
+    o->noc_hops = o->stream_words;
+}
+
+SMAPI sm_result sm_gemm_of_spec(const sm_spec *s, sm_gemm *g, sm_error *err) {
+    const sm_problem *p = &s->problem;
+    unsigned in[3] = {0, 0, 0};
+    int t, r, d;
+    memset(g, 0, sizeof *g);
+    if (p->ntensors != 3) return sm__fail(err, SM_ERR_UNSUPPORTED, &p->einsum_loc, "[problem] einsum: the array model needs two operands and an output (Z[m,n] += A[m,k] * B[k,n]), got %d tensors", p->ntensors);
+    for (t = 0; t < 3; t++)
+        for (r = 0; r < p->tensors[t].nranks; r++) {
+            const sm_rank *rk = &p->tensors[t].ranks[r];
+            if (rk->nterms != 1 || rk->terms[0].coef != 1)
+                return sm__fail(err, SM_ERR_UNSUPPORTED, &p->einsum_loc, "[problem] einsum: the array model needs every index of %s to be a single dim", p->tensors[t].name);
+            in[t] |= 1u << rk->terms[0].dim;
+        }
+    g->m = g->n = g->k = g->batch = 1;
+    for (d = 0; d < p->ndims; d++) {
+        unsigned b = 1u << d;
+        double v = (double)p->bounds[d];
+        int ia = (in[0] & b) != 0, ib = (in[1] & b) != 0, iz = (in[2] & b) != 0;
+        if (ia && ib && iz) g->batch *= v;
+        else if (ia && ib) g->k *= v;
+        else if (ia && iz) g->m *= v;
+        else if (ib && iz) g->n *= v;
+        else return sm__fail(err, SM_ERR_UNSUPPORTED, &p->einsum_loc, "[problem] einsum: dim %s is not an M, N, K or batch dim of a GEMM", p->dims[d]);
+    }
+    g->density_a = sm__mean_density(&s->density[0]);
+    g->density_b = sm__mean_density(&s->density[1]);
+    return SM_OK;
+}
+
+SMAPI sm_result sm_array_eval_gemm(const sm_spec *s, const sm_gemm *g, sm_array_stats *o, sm_error *err) {
+    sm_array a;
+    sm__cand best, c;
+    double B = g->batch > 0 ? g->batch : 1, E, bestt = HUGE_VAL, clock = s->clock_ghz > 0 ? s->clock_ghz : 1;
+    unsigned bestdf = 0;
+    int i, has_noc;
+    sm_net_desc dn, rn, nn;
+    sm_net_parts dc, rc, nc;
+    sm_result r;
+    memset(o, 0, sizeof *o);
+    memset(&best, 0, sizeof best);
+    if (s->array.kind == SM_ARRAY_NONE) return sm__fail(err, SM_ERR_VALUE, NULL, "%s: no [array] section", s->path);
+    if (!(g->m >= 1 && g->n >= 1 && g->k >= 1) || !(g->density_a >= 0 && g->density_a <= 1 && g->density_b >= 0 && g->density_b <= 1))
+        return sm__fail(err, SM_ERR_VALUE, &s->array.loc, "[array] GEMM %gx%gx%g with densities %g, %g is out of range", g->m, g->n, g->k, g->density_a, g->density_b);
+    sm__array_resolve(s, &a);
+    E = B * g->m * g->n * g->k * g->density_a * g->density_b;
+    for (i = 0; i < 5; i++) {
+        unsigned df = 1u << i;
+        int sh;
+        if (!(a.dataflows & df)) continue;
+        if (a.kind == SM_ARRAY_SYSTOLIC) {
+            if (df == SM_DF_NO_REUSE || df == SM_DF_OUTER)
+                return sm__fail(err, SM_ERR_UNSUPPORTED, &a.loc, "[array] dataflows: a systolic array cannot run %s", df == SM_DF_OUTER ? "outer" : "no_reuse");
+            for (sh = 0; sh < a.nshapes; sh++) {
+                long R = a.shape_rows[sh], C = a.shape_cols[sh];
+                if (df == SM_DF_A_STA) sm__systolic_sta(&a, R, C, g->m, g->n, g->k, B, g->density_a, g->density_b, &c);
+                else if (df == SM_DF_B_STA) sm__systolic_sta(&a, R, C, g->n, g->m, g->k, B, g->density_b, g->density_a, &c);
+                else sm__systolic_os(R, C, g->m, g->n, g->k, B, &c);
+                if (sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
+            }
+        } else {
+            if (df == SM_DF_OUT_STA) return sm__fail(err, SM_ERR_UNSUPPORTED, &a.loc, "[array] dataflows: out_sta is a systolic dataflow (a flexible array with temporal reduction keeps outputs in place under a_sta/b_sta)");
+            if (df == SM_DF_A_STA || df == SM_DF_B_STA) {
+                double D = df == SM_DF_A_STA ? g->m : g->n, S = df == SM_DF_A_STA ? g->n : g->m;
+                double ds = df == SM_DF_A_STA ? g->density_a : g->density_b, dt = df == SM_DF_A_STA ? g->density_b : g->density_a, w;
+                /* the K-slice width: K (rows whole, the paper's left-right walk), then powers of two
+                   down to 1. Where cycles tie (streaming not bandwidth-bound), the slice that moves
+                   the fewest words (streamed words and partial sums) wins: the energy-better mapping */
+                for (w = g->k;; w = w > 1 ? pow(2, ceil(log2(w)) - 1) : 0) {
+                    double t;
+                    if (w < 1) break;
+                    sm__flex_sta(&a, w, D, S, g->k, B, ds, dt, &c);
+                    if (c.folds <= 0) continue;
+                    t = sm__cand_cycles(&c);
+                    if (t < bestt * (1 - 1e-12) || (t <= bestt * (1 + 1e-12) && bestdf == df &&
+                                                     c.stream_words + c.sram_writes < best.stream_words + best.sram_writes)) {
+                        bestt = t; best = c; bestdf = df;
+                    }
+                }
+            } else if (df == SM_DF_NO_REUSE) {
+                sm__flex_noreuse(&a, E, &c);
+                if (sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
+            } else {
+                sm__flex_outer(&a, g->m, g->n, g->k, B, g->density_a, g->density_b, &c);
+                if (sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
+            }
+        }
+    }
+    if (!bestdf) {   /* nothing to map: an all-zero operand under compaction */
+        best.folds = 0; bestdf = a.dataflows & (unsigned)-(int)a.dataflows; bestt = 0;
+    }
+    o->dataflow = bestdf;
+    o->rows = best.rows; o->cols = best.cols;
+    o->fold_k = best.fold_k;
+    o->folds = best.folds;
+    o->load_cycles = best.load; o->stream_cycles = best.stream; o->add_cycles = best.add;
+    o->cycles = bestt;
+    o->computes = B * g->m * g->n * g->k;
+    o->effectual = E;
+    o->performed = best.performed;
+    o->mapped = best.mapped;
+    o->mapped_nonzero = best.mapped_nz;
+    o->stationary_utilization = best.slots > 0 && best.mapped > 0 ? best.mapped_nz / best.slots : 0;
+    o->compute_efficiency = best.stream > 0 ? E / (double)a.pes / best.stream : 0;
+    o->overall_efficiency = o->cycles > 0 ? E / (double)a.pes / o->cycles : 0;
+    o->sram_reads = best.sram_reads; o->sram_writes = best.sram_writes;
+    o->time_s = o->cycles / (clock * 1e9);
+    /* energy: every action x its component cost */
+    has_noc = sm__array_nets(&a, &dn, &rn, &nn);
+    memset(&nc, 0, sizeof nc);
+    if ((r = sm_net_parts_eval(&dn, &s->unit_costs, &dc, err)) != SM_OK || (r = sm_net_parts_eval(&rn, &s->unit_costs, &rc, err)) != SM_OK ||
+        (has_noc && (r = sm_net_parts_eval(&nn, &s->unit_costs, &nc, err)) != SM_OK)) return r;
+    o->mult_pj = sm__ce(&s->unit_costs, best.performed * s->unit_costs.mult_pj);
+    o->dist_pj = best.dist_words * dc.word_pj;
+    o->reduce_pj = best.red_words * rc.word_pj + sm__ce(&s->unit_costs, best.merge_cmp * s->unit_costs.cmp_pj_bit * a.acc_bits);
+    o->noc_pj = has_noc ? best.noc_hops * nc.word_pj / (double)(a.group > 4096 ? 4096 : a.group) : 0;   /* a mesh word is one group wide */
+    o->sram_pj = sm__ce(&s->unit_costs, best.sram_reads * s->unit_costs.sram_read_pj + best.sram_writes * s->unit_costs.sram_write_pj);
+    o->model_energy_pj = o->mult_pj + o->dist_pj + o->reduce_pj + o->noc_pj + o->sram_pj;
+    o->energy_pj = a.power_w > 0 ? a.power_w * o->time_s * 1e12 : o->model_energy_pj;
+    if ((r = sm__array_area(s, &a, &o->model_area_um2, err)) != SM_OK) return r;
+    o->area_um2 = a.area_mm2 > 0 ? a.area_mm2 * 1e6 : o->model_area_um2;
+    return SM_OK;
+}
+
+SMAPI sm_result sm_array_eval(const sm_spec *s, sm_array_stats *o, sm_error *err) {
+    sm_gemm g;
+    sm_result r;
+    memset(o, 0, sizeof *o);
+    if ((r = sm_gemm_of_spec(s, &g, err)) != SM_OK) return r;
+    return sm_array_eval_gemm(s, &g, o, err);
+}
+
+/*=== [@opskip.impl] OUTER-PRODUCT BLOCK SKIPPING, STRUCTURED N:M COMPUTE, ACCUMULATION BUFFER ===*/
+/* Binomial(n, p) pmf, each k with P > 0 once, walking out from the mode. */
+static void sm__binomial(double n, double p, sm__occ_fn fn, void *ctx) {
+    double mode, pm, pr, k;
+    if (p <= 0 || n <= 0) { fn(0, 1, ctx); return; }
+    if (p >= 1) { fn(n, 1, ctx); return; }
+    mode = floor((n + 1) * p);
+    if (mode > n) mode = n;
+    pm = exp(sm__lchoose(n, mode) + mode * log(p) + (n - mode) * log1p(-p));
+    fn(mode, pm, ctx);
+    for (k = mode, pr = pm; k < n;) { pr *= (n - k) / (k + 1) * p / (1 - p); k++; if (pr < 1e-17 * pm) break; fn(k, pr, ctx); }
+    for (k = mode, pr = pm; k > 0;) { pr *= k / (n - k + 1) * (1 - p) / p; k--; if (pr < 1e-17 * pm) break; fn(k, pr, ctx); }
+}
+
+/* Ranks of the tensor a density model describes (the parser fills extent[] for every rank). */
+static int sm__density_nranks(const sm_density *d) {
+    int r = 0;
+    while (r < SM_MAX_RANKS && d->extent[r] > 0) r++;
+    return r;
+}
+
+/* Every occupancy of a fiber (len elements along `rank`, clipped to the tensor) with its
+   probability. N:M: exact along its rank (aligned blocks plus a window of one block), binomial
+   across it (each element in its own block); the other models through sm__occupancies. */
+static void sm__fiber_occ(const sm_density *d, int rank, double len, sm__occ_fn fn, void *ctx) {
+    sm__box b;
+    int r, nr = sm__density_nranks(d);
+    if (d->kind == SM_DENSITY_DENSE || nr == 0 || rank < 0 || rank >= nr) { fn(len, 1, ctx); return; }
+    if (len > d->extent[rank]) len = d->extent[rank];   /* beyond the tensor: padding zeros */
+    if (d->kind == SM_DENSITY_NM) {
+        double full, rest, k;
+        if (rank != d->rank) { sm__binomial(len, (double)d->n / d->m, fn, ctx); return; }
+        full = floor(len / d->m);
+        rest = len - full * d->m;
+        if (rest == 0) { fn(full * d->n, 1, ctx); return; }
+        for (k = 0; k <= d->n && k <= rest; k++) {
+            double pk = sm__hyper(k, d->n, rest, d->m);
+            if (pk > 0) fn(full * d->n + k, pk, ctx);
+        }
+        return;
+    }
+    b.nranks = nr;
+    for (r = 0; r < nr; r++) b.e[r] = 1;
+    b.e[rank] = len;
+    b.size = len;
+    sm__occupancies(d, &b, fn, ctx);
+}
+
+typedef struct sm__fiber_ctx { double g, ceil_mean, p0, mean, total; } sm__fiber_ctx;
+static void sm__fiber_fn(double k, double p, void *vctx) {
+    sm__fiber_ctx *c = (sm__fiber_ctx *)vctx;
+    c->ceil_mean += p * ceil(k / c->g - 1e-9);
+    c->mean += p * k;
+    c->total += p;
+    if (k == 0) c->p0 += p;
+}
+
+SMAPI void sm_fiber_expect(const sm_density *d, int rank, double len, double g, double *ceil_mean, double *p_empty, double *mean) {
+    sm__fiber_ctx c;
+    memset(&c, 0, sizeof c);
+    c.g = g > 0 ? g : 1;
+    sm__fiber_occ(d, rank, len, sm__fiber_fn, &c);
+    if (c.total <= 0) c.total = 1;   /* position-averaged models sum to one already */
+    if (ceil_mean) *ceil_mean = c.ceil_mean / c.total;
+    if (p_empty) *p_empty = c.p0 / c.total;
+    if (mean) *mean = c.mean / c.total;
+}
+
+SMAPI double sm_box_p_empty(const sm_density *d, int nranks, const double *e) {
+    sm__box b;
+    int r, nr = sm__density_nranks(d);
+    if (d->kind == SM_DENSITY_DENSE || nr == 0) return 0;
+    if (nranks > nr) nranks = nr;
+    b.nranks = nr;
+    b.size = 1;
+    for (r = 0; r < nr; r++) {
+        b.e[r] = r < nranks && e[r] > 1 ? fmin(e[r], d->extent[r]) : 1;
+        b.size *= b.e[r];
+    }
+    return sm__p_empty(d, &b);
+}
+
+static double sm__fiber_tile_p_empty(const sm_density *d, int rank, int krank, double fiber, double tk) {
+    double e[SM_MAX_RANKS];
+    int r;
+    for (r = 0; r < SM_MAX_RANKS; r++) e[r] = 1;
+    if (rank >= 0 && rank < SM_MAX_RANKS) e[rank] = fiber;
+    if (krank >= 0 && krank < SM_MAX_RANKS) e[krank] = tk;
+    return sm_box_p_empty(d, SM_MAX_RANKS, e);
+}
+
+SMAPI double sm_series_density(const sm_series *s) {
+    double v = 0;
+    int i;
+    if (!s || s->nterms <= 0) return 1;
+    for (i = 0; i < s->nterms && i < SM_MAX_SERIES; i++) v += s->m[i] > 0 ? (double)s->n[i] / s->m[i] : 0;
+    return v;
+}
+
+static void sm__opskip_defaults(const sm_opskip *o, double *f, double *g, double *tk) {
+    f[0] = o->fiber[0] > 0 ? o->fiber[0] : 32;
+    f[1] = o->fiber[1] > 0 ? o->fiber[1] : 32;
+    g[0] = o->granule[0] > 0 ? o->granule[0] : 8;
+    g[1] = o->granule[1] > 0 ? o->granule[1] : 16;
+    *tk = o->tile_k > 0 ? o->tile_k : 16;
+}
+
+SMAPI sm_result sm_opskip_expect(const sm_skip_desc *desc, const sm_density *d0, const sm_density *d1, sm_opskip_stats *out, sm_error *err) {
+    const sm_opskip *o = &desc->outer;
+    const sm_density *dd[2];
+    double f[2], g[2], tk;
+    int a, first, last;
+    memset(out, 0, sizeof *out);
+    sm__opskip_defaults(o, f, g, &tk);
+    if (o->side0 < 0 || o->side0 > 1) return sm__fail(err, SM_ERR_VALUE, &desc->loc, "[skip] side0 must be operand 0 or 1");
+    dd[0] = d0; dd[1] = d1;
+    first = last = o->side0;
+    if (o->auto_side) { first = 0; last = 1; }
+    for (a = first; a <= last; a++) {   /* a: the operand on side 0 */
+        sm_opskip_stats st;
+        int t[2], s;
+        t[0] = a; t[1] = 1 - a;
+        memset(&st, 0, sizeof st);
+        st.side0 = a;
+        st.p_fibers = st.p_tiles = 1;
+        st.steps = 1;
+        for (s = 0; s < 2; s++) {
+            double pt = sm__fiber_tile_p_empty(dd[t[s]], desc->rank[t[s]], desc->krank[t[s]], f[s], tk);
+            sm_fiber_expect(dd[t[s]], desc->rank[t[s]], f[s], g[s], &st.ceil_mean[s], &st.p_empty[s], &st.nnz[s]);
+            st.steps *= st.ceil_mean[s];
+            st.p_fibers *= 1 - st.p_empty[s];
+            st.p_tiles *= 1 - pt;
+        }
+        st.dense_steps = ceil(f[0] / g[0] - 1e-9) * ceil(f[1] / g[1] - 1e-9);
+        st.products = st.nnz[0] * st.nnz[1];
+        st.dense_products = f[0] * f[1];
+        st.cycles = st.steps + o->set_cycles * st.p_fibers + o->fixed_cycles * st.p_tiles;
+        if (a == first || st.cycles < out->cycles - 1e-12) *out = st;
+    }
+    return SM_OK;
+}
+
+SMAPI unsigned sm_opskip_mask(const sm_opskip *o, double nnz0, double nnz1) {
+    double f[2], g[2], tk, a, b;
+    double na, nb, per_row;
+    unsigned mask = 0;
+    sm__opskip_defaults(o, f, g, &tk);
+    na = ceil(fmin(nnz0, f[0]) / g[0] - 1e-9);
+    nb = ceil(fmin(nnz1, f[1]) / g[1] - 1e-9);
+    per_row = ceil(f[1] / g[1] - 1e-9);
+    for (a = 0; a < na; a++)
+        for (b = 0; b < nb; b++) {
+            double bit = a * per_row + b;
+            if (bit < 32) mask |= 1u << (unsigned)bit;
+        }
+    return mask;
+}
+
+/* Expected kept non-zeros per element when a structured series (N_i:M_i terms, nested M: each
+   M_i a multiple of the one before) approximates the operand along its reduction rank: term 1
+   keeps min(X, N_1) of the X non-zeros of each M_1-block (X from the density model along that
+   rank); term i keeps min(R_i, N_i) of the residual R_i of its M_i-block, the sum of the
+   residuals of its M_i / M_(i-1) sub-blocks (independent blocks: exact for i.i.d. non-zeros).
+   Which values are kept does not change how many. An empty series keeps everything. */
+#define SM__BLK 257
+typedef struct sm__hist_ctx { double *h; } sm__hist_ctx;
+static void sm__hist_fn(double k, double p, void *vctx) {
+    sm__hist_ctx *c = (sm__hist_ctx *)vctx;
+    int i = (int)(k + 0.5);
+    if (i >= 0 && i < SM__BLK) c->h[i] += p;
+}
+/* Run the series on dist (the distribution of non-zeros of an M_1-block, indexed by count; it is
+   overwritten); kept_term[i] (optional) = non-zeros per element term i keeps. Returns the sum. */
+static double sm__series_run(double *dist, const sm_series *s, double *kept_term) {
+    double tmp[SM__BLK], res[SM__BLK], kept = 0;
+    int i, k, j, top = s->m[0], mprev = 0;
+    memset(res, 0, sizeof res);
+    for (i = 0; i < s->nterms && i < SM_MAX_SERIES; i++) {
+        double e = 0;
+        if (s->m[i] < 1 || s->m[i] >= SM__BLK) break;
+        if (i > 0) {   /* the residuals of m[i] / m[i-1] sub-blocks add up */
+            int c = s->m[i] / mprev, t;
+            if (c < 1 || c * mprev != s->m[i]) break;
+            memcpy(tmp, res, sizeof res);
+            memcpy(dist, res, sizeof res);
+            for (t = 1; t < c; t++) {
+                double acc[SM__BLK];
+                memset(acc, 0, sizeof acc);
+                for (k = 0; k < SM__BLK; k++) if (dist[k] > 0) for (j = 0; j + k < SM__BLK; j++) if (tmp[j] > 0) acc[j + k] += dist[k] * tmp[j];
+                memcpy(dist, acc, sizeof acc);
+            }
+            top = s->m[i];
+        }
+        memset(res, 0, sizeof res);
+        for (k = 0; k <= top && k < SM__BLK; k++) {
+            int kk = k < s->n[i] ? k : s->n[i];
+            e += dist[k] * kk;
+            res[k - kk] += dist[k];
+        }
+        if (kept_term) kept_term[i] = e / s->m[i];
+        kept += e / s->m[i];
+        mprev = s->m[i];
+    }
+    return kept;
+}
+static double sm__series_kept_ex(const sm_density *d, int krank, const sm_series *s, double *kept_term) {
+    double dist[SM__BLK], tot = 0;
+    sm__hist_ctx hc;
+    int k;
+    if (!s || s->nterms <= 0) return sm__mean_density(d);
+    if (s->m[0] < 1 || s->m[0] >= SM__BLK) return fmin(sm__mean_density(d), sm_series_density(s));
+    memset(dist, 0, sizeof dist);
+    hc.h = dist;
+    sm__fiber_occ(d, krank, s->m[0], sm__hist_fn, &hc);
+    for (k = 0; k < SM__BLK; k++) tot += dist[k];
+    if (tot > 0) for (k = 0; k < SM__BLK; k++) dist[k] /= tot;
+    return sm__series_run(dist, s, kept_term);
+}
+static double sm__series_kept(const sm_density *d, int krank, const sm_series *s) { return sm__series_kept_ex(d, krank, s, NULL); }
+
+SMAPI sm_result sm_skip_outer_product(const sm_skip_query *q, const void *params, sm_skip_answer *out) {
+    const sm_skip_desc *desc = (const sm_skip_desc *)params;
+    sm_opskip_stats st;
+    sm_result r;
+    if (q->noperands != 2) return SM_ERR_UNSUPPORTED;
+    if ((r = sm_opskip_expect(desc, q->model[0], q->model[1], &st, NULL)) != SM_OK) return r;
+    out->cycles = ceil(q->dense_cycles * st.cycles / st.dense_steps - 1e-9);
+    out->effectual = floor(q->computes * st.products / st.dense_products + 1e-9);
+    return SM_OK;
+}
+
+SMAPI sm_result sm_skip_structured(const sm_skip_query *q, const void *params, sm_skip_answer *out) {
+    const sm_skip_desc *desc = (const sm_skip_desc *)params;
+    double rho = sm_series_density(&desc->series), kept, other = 1;
+    int i;
+    if (desc->op < 0 || desc->op >= q->noperands) return SM_ERR_VALUE;
+    kept = sm__series_kept(q->model[desc->op], desc->krank[desc->op], &desc->series);
+    for (i = 0; i < q->noperands; i++) if (i != desc->op) other *= q->density[i];
+    out->cycles = ceil(q->dense_cycles * rho - 1e-9);
+    out->effectual = floor(q->computes * kept * other + 1e-9);
+    return SM_OK;
+}
+
+/* Uniform in [0, 1) from the header's one generator (sm__rng): the bounded Monte-Carlo estimates. */
+static double sm__rand01(sm__rng *r) { return (double)(sm__next(r) >> 11) / 9007199254740992.0; }
+
+SMAPI double sm_accbuf_cycles(double products, double banks, double ports, double window, int trials) {
+    enum { MAXB = 4096 };
+    unsigned load[MAXB];
+    sm__rng seed = { 0x9E3779B97F4A7C15ULL };
+    double total = 0, floor_cyc;
+    int t, nb;
+    if (ports <= 0) ports = 1;
+    if (products <= 0) return 0;
+    if (banks < 1) return products / ports;    /* conflict-free: ports in total */
+    if (window < 1) window = 1;
+    if (trials < 1) trials = 256;
+    nb = banks > MAXB ? MAXB : (int)banks;
+    floor_cyc = products / (nb * ports);
+    for (t = 0; t < trials; t++) {
+        double balls = products * window, mx = 0, i;
+        double whole = floor(balls);
+        if (sm__rand01(&seed) < balls - whole) whole += 1;
+        memset(load, 0, sizeof(unsigned) * (size_t)nb);
+        for (i = 0; i < whole; i++) {
+            int b = (int)(sm__rand01(&seed) * nb);
+            if (b >= nb) b = nb - 1;
+            if (++load[b] > mx) mx = load[b];
+        }
+        total += ceil(mx / ports - 1e-9) / window;
+    }
+    total /= trials;
+    return total > floor_cyc ? total : floor_cyc;
+}
+
+/*=== [@im2col.impl] CONVOLUTION LOWERING =========================================================*/
+SMAPI void sm_conv_out(const sm_conv *cv, double *p, double *q) {
+    double st = cv->stride > 0 ? cv->stride : 1;
+    *p = floor((cv->h + 2 * cv->pad - cv->r) / st) + 1;
+    *q = floor((cv->w + 2 * cv->pad - cv->s) / st) + 1;
+}
+
+SMAPI void sm_conv_gemm(const sm_conv *cv, double *m, double *k) {
+    double p, q;
+    sm_conv_out(cv, &p, &q);
+    *m = (cv->n > 0 ? cv->n : 1) * p * q;
+    *k = cv->c * cv->r * cv->s;
+}
+
+SMAPI void sm_im2col_count(const sm_conv *cv, sm_im2col_kind kind, double density, const sm_im2col_costs *costs, sm_im2col_ops *out) {
+    double m, k, mk, input = (cv->n > 0 ? cv->n : 1) * cv->c * cv->h * cv->w, d = density;
+    double cs = costs && costs->stream > 0 ? costs->stream : 1, cb = costs && costs->bitop > 0 ? costs->bitop : 1;
+    double cd = costs && costs->dependent > 0 ? costs->dependent : 4;
+    sm_conv_gemm(cv, &m, &k);
+    mk = m * k;
+    memset(out, 0, sizeof *out);
+    switch (kind) {
+    case SM_IM2COL_EXPLICIT: out->streamed = 2 * mk; break;   /* read an input element, write a lowered one */
+    case SM_IM2COL_BITMAP:
+        out->streamed = input + 2 * d * mk;                     /* encode the input; copy each lowered non-zero */
+        out->bitops = ceil(input / 32) + 4 * ceil(m / 32) * k;  /* bitmap words; mask, shift, popcount, accumulate per lowered word */
+        break;
+    case SM_IM2COL_CSR: {
+        double p, q;
+        sm_conv_out(cv, &p, &q);
+        out->streamed = input + 2 * d * input + 2 * d * mk;     /* encode (values, indices); copy each lowered non-zero */
+        out->dependent = 2 * d * mk                             /* row pointer and column index per lowered non-zero */
+                       + m * cv->c * cv->r * log2(1 + d * cv->w);   /* locate each window's non-zeros in its row (binary search) */
+        break;
+    }
+    default: break;                                             /* none / implicit: folded into the GEMM's loads */
+    }
+    out->time = out->streamed * cs + out->bitops * cb + out->dependent * cd;
+}
+
+/*=== [@gpu.impl] TILED KERNELS ON A GPU-LIKE HIERARCHY ============================================*/
+/* A GEMM-like einsum: two operands of two ranks and an output of two ranks, one reduction dim.
+   Per operand t: rank[t] is indexed by its output dim (its fiber), krank[t] by the reduction. */
+static sm_result sm__gemm_shape(const sm_problem *p, int *dm, int *dn, int *dk, int *rank, int *krank, const sm_loc *where, const char *who, sm_error *err) {
+    const sm_tensor *z = &p->tensors[p->ntensors - 1];
+    int t, r, od[2] = { -1, -1 }, k = -1;
+    unsigned outdims = 0;
+    if (p->ntensors != 3 || z->nranks != 2)
+        return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (Z[m,n] += A[m,k] * B[k,n]: two operands and an output of two ranks)", who);
+    for (r = 0; r < 2; r++) {
+        if (z->ranks[r].nterms != 1 || z->ranks[r].terms[0].coef != 1)
+            return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (plain dims in the output)", who);
+        outdims |= 1u << z->ranks[r].terms[0].dim;
+    }
+    for (t = 0; t < 2; t++) {
+        const sm_tensor *x = &p->tensors[t];
+        rank[t] = krank[t] = -1;
+        if (x->nranks != 2) return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (%s has %d ranks, not 2)", who, x->name, x->nranks);
+        for (r = 0; r < 2; r++) {
+            int d;
+            if (x->ranks[r].nterms != 1 || x->ranks[r].terms[0].coef != 1)
+                return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (plain dims in %s)", who, x->name);
+            d = x->ranks[r].terms[0].dim;
+            if (outdims >> d & 1u) { rank[t] = r; od[t] = d; }
+            else { krank[t] = r; if (k >= 0 && k != d) k = -2; else if (k != -2) k = d; }
+        }
+        if (rank[t] < 0 || krank[t] < 0)
+            return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (%s needs one output dim and the reduction dim)", who, x->name);
+    }
+    if (k < 0 || od[0] == od[1]) return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (one reduction dim shared by both operands)", who);
+    *dm = od[0]; *dn = od[1]; *dk = k;
+    return SM_OK;
+}
+
+static int sm__gpu_level(const sm_spec *s, int role) {
+    int v = s->gpu.level[role];
+    if (v > 0) return v - 1 < s->nlevels ? v - 1 : -1;
+    if (role == SM_GPU_ACC) return -1;
+    return role < s->nlevels ? role : -1;
+}
+
+static double sm__wbits(const sm_spec *s, int l) {
+    int wb = l >= 0 && s->levels[l].word_bits ? s->levels[l].word_bits : s->problem.word_bits;
+    return wb > 0 ? wb : 16;
+}
+
+/* Bits of an operand of `elems` elements (`fibers` output-rank fibers for CSR row pointers) in a
+   storage format: values and metadata apart. Two-level bitmaps: a bit per tile, a bit per element
+   of a non-empty tile. */
+static void sm__operand_bits(const sm_density *d, sm_opfmt fmt, double elems, double fibers, double vb, double ib,
+                             double p_tile_empty, double tile_elems, double *val, double *meta) {
+    double dens = sm__mean_density(d), nnz = elems * dens;
+    *meta = 0;
+    switch (fmt) {
+    case SM_OPFMT_BITMAP:
+        *val = nnz * vb;
+        *meta = elems * (1 - p_tile_empty) + ceil(elems / (tile_elems > 0 ? tile_elems : 1));
+        break;
+    case SM_OPFMT_CSR: *val = nnz * vb; *meta = nnz * ib + (fibers + 1) * ib; break;
+    case SM_OPFMT_NM: {
+        double m = d->kind == SM_DENSITY_NM && d->m > 1 ? d->m : 1;
+        *val = nnz * vb;
+        *meta = nnz * ceil(log2(m) - 1e-9);
+        break;
+    }
+    default: *val = elems * vb; break;
+    }
+}
+
+/* Cycles of `reads` and `writes` words at a level (per instance: the caller divides). */
+static double sm__bw_cycles(const sm_level *lv, double reads, double writes) {
+    double c = 0;
+    if (lv->shared_bw > 0) c = fmax(c, (reads + writes) / lv->shared_bw);
+    if (lv->read_bw > 0) c = fmax(c, reads / lv->read_bw);
+    if (lv->write_bw > 0) c = fmax(c, writes / lv->write_bw);
+    return c;
+}
+
+static sm_result sm__gpu_esc(const sm_spec *s, const int *lv, double M, double N, double K, sm_gpu_stats *o, sm_error *err) {
+    const sm_gpu_desc *g = &s->gpu;
+    double vb = s->problem.word_bits > 0 ? s->problem.word_bits : 16, ib = g->index_bits > 0 ? g->index_bits : 32;
+    double kb = g->esc_key_bits > 0 ? g->esc_key_bits : 32, eb = g->esc_value_bits > 0 ? g->esc_value_bits : 32;
+    double rb = g->esc_radix_bits > 0 ? g->esc_radix_bits : 8;
+    double d0 = sm__mean_density(&s->density[0]), d1 = sm__mean_density(&s->density[1]);
+    double prod = M * N * K * d0 * d1, out_nnz = M * N * (1 - pow(1 - d0 * d1, K));
+    double passes = ceil(kb / rb - 1e-9), entry = kb + eb, interm = prod * entry;
+    double in_bits = M * K * d0 * (vb + ib) + (M + 1) * ib + K * N * d1 * (vb + ib) + (K + 1) * ib;
+    double out_bits = out_nnz * (vb + ib) + (M + 1) * ib;
+    double l2cap = lv[SM_GPU_L2] >= 0 ? s->levels[lv[SM_GPU_L2]].size * sm__wbits(s, lv[SM_GPU_L2]) : 0;
+    int where = l2cap > 0 && interm <= l2cap ? SM_GPU_L2 : SM_GPU_DRAM, r;
+    double rd[SM_GPU_ROLES] = {0}, wr[SM_GPU_ROLES] = {0};
+    (void)err;
+    rd[SM_GPU_DRAM] += in_bits;
+    wr[SM_GPU_DRAM] += out_bits;
+    rd[SM_GPU_L2] += in_bits + prod * (vb + ib);         /* expand: each product reads a B entry */
+    wr[where] += interm;                                  /* expand writes (key, value) */
+    rd[where] += passes * interm + interm;                /* radix passes read and write; compress reads */
+    wr[where] += passes * interm;
+    o->computes = M * N * K;
+    o->effectual = prod;
+    o->bound = SM_GPU_DRAM;
+    for (r = 0; r < SM_GPU_ROLES; r++) {
+        int l = lv[r];
+        double inst;
+        if (l < 0) continue;
+        o->reads[r] = rd[r] / sm__wbits(s, l);
+        o->writes[r] = wr[r] / sm__wbits(s, l);
+        inst = (double)(s->levels[l].instances > 0 ? s->levels[l].instances : 1);
+        o->role_cycles[r] = sm__bw_cycles(&s->levels[l], o->reads[r] / inst, o->writes[r] / inst);
+        if (o->role_cycles[r] > o->cycles) { o->cycles = o->role_cycles[r]; o->bound = r; }
+    }
+    return SM_OK;
+}
+
+SMAPI sm_result sm_gpu_eval(const sm_spec *s, sm_gpu_stats *o, sm_error *err) {
+    const sm_gpu_desc *g = &s->gpu;
+    const sm_problem *p = &s->problem;
+    const sm_density *dn0 = &s->density[0], *dn1 = &s->density[1];
+    int lv[SM_GPU_ROLES], r, dm, dnn, dk, rank[2], krank[2];
+    double M, N, K, cm, cn, ck, wm, wn, sms, sub, macs_sub, ctas, wt_cta, rr, n_sm, rounds, tiles_round, tiles_sub;
+    double vb, ib, ob, dd0, dd1, set_cyc, tk = 16, tiles_total, sets_total;
+    double valA, metaA, valB, metaB, qA = 1, qB = 1, qA2 = 1, qB2 = 1, inA_val = 0, inA_meta = 0;
+    double rd[SM_GPU_ROLES] = {0}, wr[SM_GPU_ROLES] = {0}, pre_rd = 0, pre_wr = 0, products_set, p_tile_pair = 1;
+    sm_result res;
+    memset(o, 0, sizeof *o);
+    o->bound = -1;
+    if (!g->kernel) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] no kernel: set kernel = tiled or esc");
+    for (r = 0; r < SM_GPU_ROLES; r++) lv[r] = sm__gpu_level(s, r);
+    for (r = 0; r < SM_GPU_RF + 1; r++)
+        if (lv[r] < 0) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] levels: needs global memory, shared cache, per-SM scratchpad and per-sub-core register levels (%d levels given)", s->nlevels);
+    if ((res = sm__gemm_shape(p, &dm, &dnn, &dk, rank, krank, &p->einsum_loc, "[gpu]", err)) != SM_OK) return res;
+    M = (double)p->bounds[dm]; N = (double)p->bounds[dnn]; K = (double)p->bounds[dk];
+    o->m = M; o->n = N; o->k = K;
+    if (g->kernel == SM_GPU_ESC) {
+        if ((res = sm__gpu_esc(s, lv, M, N, K, o, err)) != SM_OK) return res;
+        o->seconds = o->cycles / ((s->clock_ghz > 0 ? s->clock_ghz : 1) * 1e9);
+        return SM_OK;
+    }
+    cm = g->cta[0] > 0 ? g->cta[0] : 128; cn = g->cta[1] > 0 ? g->cta[1] : 128; ck = g->cta[2] > 0 ? g->cta[2] : 32;
+    wm = g->warp[0] > 0 ? g->warp[0] : 32; wn = g->warp[1] > 0 ? g->warp[1] : 32;
+    if (fmod(cm, wm) != 0 || fmod(cn, wn) != 0) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] cta %g x %g is not a whole number of %g x %g warp tiles", cm, cn, wm, wn);
+    sms = (double)sm__instances(s, lv[SM_GPU_SMEM]);
+    sub = (double)sm__instances(s, lv[SM_GPU_RF]) / sms;
+    macs_sub = (double)sm__instances(s, s->nlevels) / (double)sm__instances(s, lv[SM_GPU_RF]);
+    if (sub < 1 || macs_sub < 1) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] levels: the register level needs at least as many instances as the scratchpad, and the MACs at least as many as the registers");
+    vb = p->word_bits > 0 ? p->word_bits : 16;
+    ib = g->index_bits > 0 ? g->index_bits : 32;
+    ob = g->out_bits > 0 ? g->out_bits : vb;
+    dd0 = sm__mean_density(dn0); dd1 = sm__mean_density(dn1);
+    if (s->skip.kind == SM_SKIP_MODEL_OUTER && s->skip.outer.tile_k > 0) tk = s->skip.outer.tile_k;
+    if (g->im2col != SM_IM2COL_NONE) {   /* the problem must be the lowered convolution */
+        double lm, lk;
+        sm_conv_gemm(&g->conv, &lm, &lk);
+        if (lm != M || lk != K)
+            return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] conv lowers to M=%g K=%g, but [problem] bounds give M=%g K=%g", lm, lk, M, K);
+    }
+
+    /* thread blocks over SMs; warp tiles over sub-cores */
+    ctas = ceil(M / cm - 1e-9) * ceil(N / cn - 1e-9);
+    wt_cta = (cm / wm) * (cn / wn);
+    rr = g->ctas_per_sm > 0 ? g->ctas_per_sm : 1;
+    n_sm = ceil(ctas / sms - 1e-9);
+    rounds = ceil(n_sm / rr - 1e-9);
+    tiles_round = fmin(rr, n_sm) * wt_cta;
+    tiles_sub = ceil(tiles_round / sub - 1e-9);
+    o->ctas = ctas; o->sms = sms; o->per_sm_ctas = n_sm; o->rounds = rounds;
+    o->subcores_busy = fmin(sub, tiles_round);
+    o->computes = M * N * K;
+
+    /* compute: cycles per set (one k of one warp tile) */
+    set_cyc = wm * wn / macs_sub;
+    products_set = wm * wn * dd0 * dd1;
+    if (s->skip.kind == SM_SKIP_MODEL_OUTER) {
+        sm_skip_desc sd = s->skip;
+        double gg = (sd.outer.granule[0] > 0 ? sd.outer.granule[0] : 8) * (sd.outer.granule[1] > 0 ? sd.outer.granule[1] : 16);
+        sd.outer.fiber[0] = wm; sd.outer.fiber[1] = wn;   /* the warp tile is the fiber pair */
+        for (r = 0; r < 2; r++) { sd.rank[r] = rank[r]; sd.krank[r] = krank[r]; }
+        if ((res = sm_opskip_expect(&sd, dn0, dn1, &o->skip, err)) != SM_OK) return res;
+        set_cyc = o->skip.cycles * gg / macs_sub;
+        products_set = o->skip.products;
+        p_tile_pair = o->skip.p_tiles;
+    } else if (s->skip.kind == SM_SKIP_MODEL_STRUCTURED) {
+        set_cyc *= sm_series_density(&s->skip.series);
+        products_set = wm * wn * sm__series_kept(&s->density[s->skip.op], krank[s->skip.op], &s->skip.series) * (s->skip.op ? dd0 : dd1);
+    }
+    if (g->im2col == SM_IM2COL_BITMAP) set_cyc += g->im2col_set_cycles;
+    o->compute_cycles = rounds * tiles_sub * K * set_cyc;
+    tiles_total = ctas * wt_cta;
+    sets_total = tiles_total * K;
+    o->effectual = sets_total * products_set;
+
+    /* operand sizes (bits) */
+    {
+        double pe0 = sm__fiber_tile_p_empty(dn0, rank[0], krank[0], wm, tk), pe1 = sm__fiber_tile_p_empty(dn1, rank[1], krank[1], wn, tk);
+        sm__operand_bits(dn0, g->format[0], M * K, M, vb, ib, pe0, wm * tk, &valA, &metaA);
+        sm__operand_bits(dn1, g->format[1], K * N, N, vb, ib, pe1, wn * tk, &valB, &metaB);
+        if (g->im2col != SM_IM2COL_NONE) {   /* the input feature map, in A's format */
+            double in = (g->conv.n > 0 ? g->conv.n : 1) * g->conv.c * g->conv.h * g->conv.w;
+            sm__operand_bits(dn0, g->format[0], in, (g->conv.n > 0 ? g->conv.n : 1) * g->conv.c * g->conv.h, vb, ib, pe0, wm * tk, &inA_val, &inA_meta);
+        }
+    }
+    if (g->skip_partner) {   /* partner tiles: B's CTA k-tile for A, A's for B; per set the partner fiber */
+        double e[SM_MAX_RANKS];
+        int q;
+        for (q = 0; q < SM_MAX_RANKS; q++) e[q] = 1;
+        e[rank[1]] = cn; e[krank[1]] = ck;
+        qA = 1 - sm_box_p_empty(dn1, SM_MAX_RANKS, e);
+        for (q = 0; q < SM_MAX_RANKS; q++) e[q] = 1;
+        e[rank[0]] = cm; e[krank[0]] = ck;
+        qB = 1 - sm_box_p_empty(dn0, SM_MAX_RANKS, e);
+        sm_fiber_expect(dn1, rank[1], wn, 1, NULL, &qA2, NULL); qA2 = 1 - qA2;
+        sm_fiber_expect(dn0, rank[0], wm, 1, NULL, &qB2, NULL); qB2 = 1 - qB2;
+    }
+
+    /* global memory */
+    if (g->im2col == SM_IM2COL_EXPLICIT) {
+        pre_rd = inA_val + inA_meta;
+        pre_wr = valA + metaA;
+        rd[SM_GPU_DRAM] += valA + metaA;
+    } else if (g->im2col != SM_IM2COL_NONE) rd[SM_GPU_DRAM] += inA_val + inA_meta;
+    else rd[SM_GPU_DRAM] += valA + metaA;
+    rd[SM_GPU_DRAM] += valB + metaB;
+    wr[SM_GPU_DRAM] += M * N * ob;
+    /* shared cache: operand tiles to the SMs; its fills are the global reads */
+    rd[SM_GPU_L2] = (valA * qA + metaA) * ceil(N / cn - 1e-9) + (valB * qB + metaB) * ceil(M / cm - 1e-9) + M * N * ob;
+    wr[SM_GPU_L2] = rd[SM_GPU_DRAM];
+    /* per-SM scratchpad: fragments to the warps; fills from the cache */
+    rd[SM_GPU_SMEM] = (valA * qA2 + metaA) * ceil(N / wn - 1e-9) + (valB * qB2 + metaB) * ceil(M / wm - 1e-9);
+    wr[SM_GPU_SMEM] = rd[SM_GPU_L2] - M * N * ob;
+    /* registers: the condensed operands of every set to the MACs; the output once */
+    if (s->skip.kind == SM_SKIP_MODEL_OUTER) rd[SM_GPU_RF] = sets_total * (o->skip.nnz[0] + o->skip.nnz[1]) * vb;
+    else rd[SM_GPU_RF] = sets_total * (wm + wn) * vb * (s->skip.kind == SM_SKIP_MODEL_STRUCTURED ? sm_series_density(&s->skip.series) : 1);
+    wr[SM_GPU_RF] = M * N * ob;
+    /* accumulation buffer: gather and scatter per product; tile swaps when a sub-core owns several */
+    if (lv[SM_GPU_ACC] >= 0) {
+        double swaps = 0;
+        if (tiles_sub > 1) swaps = tiles_total * ceil(K / ck - 1e-9) * wm * wn * p_tile_pair * 32;   /* FP32 accumulators */
+        rd[SM_GPU_ACC] = o->effectual * 32 + swaps;
+        wr[SM_GPU_ACC] = rd[SM_GPU_ACC];
+    }
+
+    /* bandwidth-bound cycles per role: shared levels over their aggregate bandwidth, per-SM and
+       per-sub-core levels for the busiest instance */
+    o->cycles = o->compute_cycles;
+    for (r = 0; r < SM_GPU_ROLES; r++) {
+        int l = lv[r];
+        const sm_level *L;
+        double share, rdw, wrw;
+        if (l < 0) continue;
+        L = &s->levels[l];
+        o->reads[r] = rd[r] / sm__wbits(s, l);
+        o->writes[r] = wr[r] / sm__wbits(s, l);
+        if (r <= SM_GPU_L2) share = 1 / (double)sm__instances(s, l);
+        else if (r == SM_GPU_SMEM) share = n_sm / ctas;
+        else share = rounds * tiles_sub / tiles_total;
+        rdw = o->reads[r] * share; wrw = o->writes[r] * share;
+        o->role_cycles[r] = sm__bw_cycles(L, rdw, wrw);
+        if (r == SM_GPU_ACC && g->acc_banks > 0 && L->read_bw > 0 && products_set > 0) {   /* bank conflicts */
+            double per_step = fmin(products_set / fmax(1, o->skip.steps > 0 ? o->skip.steps : set_cyc), L->read_bw);
+            double ideal = per_step / L->read_bw;
+            double real = sm_accbuf_cycles(per_step, g->acc_banks, L->read_bw / g->acc_banks, g->acc_window, 256);
+            if (ideal > 0) o->role_cycles[r] *= real / ideal;
+        }
+        if (o->role_cycles[r] > o->cycles) { o->cycles = o->role_cycles[r]; o->bound = r; }
+    }
+    if (pre_rd + pre_wr > 0) {
+        const sm_level *L = &s->levels[lv[SM_GPU_DRAM]];
+        double inst = (double)sm__instances(s, lv[SM_GPU_DRAM]), wb = sm__wbits(s, lv[SM_GPU_DRAM]);
+        o->prepass_cycles = sm__bw_cycles(L, pre_rd / wb / inst, pre_wr / wb / inst);
+        o->reads[SM_GPU_DRAM] += pre_rd / wb;
+        o->writes[SM_GPU_DRAM] += pre_wr / wb;
+    }
+    o->cycles += o->prepass_cycles;
+    o->seconds = o->cycles / ((s->clock_ghz > 0 ? s->clock_ghz : 1) * 1e9);
+    return SM_OK;
+}
+
+SMAPI void sm_gpu_report(FILE *f, const sm_spec *s, const sm_gpu_stats *st) {
+    static const char *const roles[SM_GPU_ROLES] = { "global", "cache", "scratchpad", "registers", "accumulation" };
+    int r;
+    fprintf(f, "sparsemodel %s: %s on %s (GPU kernel model)\n", sm_version_string(), s->problem.name[0] ? s->problem.name : "problem", s->arch_name[0] ? s->arch_name : "arch");
+    fprintf(f, "GEMM M=%.0f N=%.0f K=%.0f: %.0f thread blocks over %.0f SMs, %.0f on the busiest SM in %.0f rounds\n", st->m, st->n, st->k, st->ctas, st->sms, st->per_sm_ctas, st->rounds);
+    fprintf(f, "%-13s %-16s %16s %16s %14s\n", "role", "level", "reads", "writes", "cycles");
+    for (r = 0; r < SM_GPU_ROLES; r++) {
+        int l = sm__gpu_level(s, r);
+        if (l < 0) continue;
+        fprintf(f, "%-13s %-16s %16.0f %16.0f %14.0f\n", roles[r], s->levels[l].name, st->reads[r], st->writes[r], st->role_cycles[r]);
+    }
+    fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "compute", s->compute.name, "-", "-", st->compute_cycles);
+    if (st->prepass_cycles > 0) fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "lowering", "-", "-", "-", st->prepass_cycles);
+    fprintf(f, "\ncomputes     %.0f\neffectual    %.0f\ncycles       %.0f (bound: %s)\ntime         %.3f us\n", st->computes, st->effectual, st->cycles,
+            st->bound < 0 ? "compute" : roles[st->bound], st->seconds * 1e6);
+}
+
+/*=== [@tasd.impl] STRUCTURED DECOMPOSITION (TASD SERIES) AND CONFIGURATION SEARCH ===============*/
+SMAPI void sm_tasd_counts(double density, const sm_series *s, sm_tasd_stats *out) {
+    double dist[SM__BLK];
+    sm__hist_ctx hc;
+    int i;
+    memset(out, 0, sizeof *out);
+    out->density = density;
+    out->slots = sm_series_density(s);
+    if (!s || s->nterms <= 0 || s->m[0] < 1 || s->m[0] >= SM__BLK) { out->kept = 1; return; }
+    memset(dist, 0, sizeof dist);
+    hc.h = dist;
+    sm__binomial(s->m[0], density, sm__hist_fn, &hc);
+    sm__series_run(dist, s, out->kept_term);
+    for (i = 0; i < s->nterms; i++) out->kept += out->kept_term[i];
+    out->kept = density > 0 ? out->kept / density : 1;
+    out->dropped = 1 - out->kept;
+    if (out->dropped < 0) out->dropped = 0;
+}
+
+/* A signed value of distribution v (its magnitude ranks it). */
+static double sm__value(sm_value_dist v, sm__rng *seed) {
+    double u1, u2, x;
+    if (v == SM_VALUES_UNIFORM) return sm__rand01(seed);
+    u1 = sm__rand01(seed); u2 = sm__rand01(seed);
+    if (u1 < 1e-300) u1 = 1e-300;
+    x = sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
+    if (v == SM_VALUES_GELU) x = x * 0.5 * erfc(-x / 1.4142135623730951);
+    return x;
+}
+
+/* Greedy decomposition of one row segment: `val` (len values, zeros absent), terms of s in order;
+   kept[i] += values term i keeps; returns nothing, leaves the dropped ones in val (kept zeroed). */
+static void sm__tasd_block(double *val, int len, const sm_series *s, double *kept, double *terms_out, int stride) {
+    int i, b, j, c;
+    for (i = 0; i < s->nterms; i++) {
+        int m = s->m[i];
+        for (b = 0; b + m <= len; b += m)
+            for (c = 0; c < s->n[i]; c++) {   /* take the largest remaining magnitude, n times */
+                int best = -1;
+                for (j = b; j < b + m; j++) if (val[j] != 0 && (best < 0 || fabs(val[j]) > fabs(val[best]))) best = j;
+                if (best < 0) break;
+                if (kept) kept[i] += 1;
+                if (terms_out) terms_out[(size_t)i * (size_t)stride + (size_t)best] = val[best];
+                val[best] = 0;
+            }
+    }
+}
+
+/* Monte-Carlo over blocks of the series' largest M: counts, magnitudes and the per-block moments
+   mom[0..5] = E[r], E[r^2], E[q], E[s], E[s^2], E[p] (r, q: sum and sum of squares of the dropped
+   values of a block; s, p: of all its values). */
+static void sm__tasd_mc(double density, const sm_series *s, sm_value_dist v, int blocks, unsigned long long seed, sm_tasd_stats *out, double *mom) {
+    enum { MAXM = 256 };
+    double val[MAXM], kept[SM_MAX_SERIES] = {0}, nnz = 0, mag = 0, dmag = 0;
+    int M = s && s->nterms > 0 ? s->m[s->nterms - 1] : 8, t, j, i;
+    sm__rng rng;
+    memset(out, 0, sizeof *out);
+    for (j = 0; j < 6; j++) mom[j] = 0;
+    out->density = density;
+    out->slots = sm_series_density(s);
+    if (M < 1 || M > MAXM) M = 8;
+    if (blocks <= 0) blocks = 20000;
+    rng.s = seed ? seed : 0x2545F4914F6CDD1DULL;
+    for (t = 0; t < blocks; t++) {
+        double bs = 0, bp = 0, r = 0, q = 0;
+        for (j = 0; j < M; j++) {
+            val[j] = sm__rand01(&rng) < density ? sm__value(v, &rng) : 0;
+            if (val[j] == 0) continue;
+            nnz++; mag += fabs(val[j]); bs += val[j]; bp += val[j] * val[j];
+        }
+        if (s && s->nterms > 0) sm__tasd_block(val, M, s, kept, NULL, 0);
+        else for (j = 0; j < M; j++) val[j] = 0;
+        for (j = 0; j < M; j++) if (val[j] != 0) { dmag += fabs(val[j]); r += val[j]; q += val[j] * val[j]; }
+        mom[0] += r; mom[1] += r * r; mom[2] += q; mom[3] += bs; mom[4] += bs * bs; mom[5] += bp;
+    }
+    for (j = 0; j < 6; j++) mom[j] /= blocks;
+    for (i = 0; s && i < s->nterms; i++) { out->kept_term[i] = kept[i] / ((double)blocks * M); out->kept += kept[i]; }
+    if (!s || s->nterms <= 0) out->kept = nnz;
+    out->kept = nnz > 0 ? out->kept / nnz : 1;
+    out->dropped = 1 - out->kept;
+    out->dropped_magnitude = mag > 0 ? dmag / mag : 0;
+}
+
+SMAPI void sm_tasd_values(double density, const sm_series *s, sm_value_dist v, int blocks, unsigned long long seed, sm_tasd_stats *out) {
+    double mom[6];
+    sm__tasd_mc(density, s, v, blocks, seed, out, mom);
+}
+
+SMAPI double sm_tasd_error(double density, const sm_series *s, sm_value_dist v, double row, double b_mean, double b_var, int blocks, unsigned long long seed) {
+    sm_tasd_stats st;
+    double mom[6], M, nb, er2, es2, num, den;
+    sm__tasd_mc(density, s, v, blocks, seed, &st, mom);
+    M = s && s->nterms > 0 ? s->m[s->nterms - 1] : 8;
+    nb = row / M;   /* blocks per row: independent */
+    er2 = nb * (mom[1] - mom[0] * mom[0]) + nb * nb * mom[0] * mom[0];
+    es2 = nb * (mom[4] - mom[3] * mom[3]) + nb * nb * mom[3] * mom[3];
+    num = b_mean * b_mean * er2 + b_var * nb * mom[2];
+    den = b_mean * b_mean * es2 + b_var * nb * mom[5];
+    return den > 0 ? sqrt(num / den) : 0;
+}
+
+SMAPI double sm_tasd_decompose(const double *values, int rows, int cols, const sm_series *s, double *terms, double *residual) {
+    enum { MAXC = 4096 };
+    double val[MAXC], kept[SM_MAX_SERIES] = {0}, total = 0;
+    int r, j, i;
+    if (cols > MAXC || !s) return -1;
+    if (terms) memset(terms, 0, sizeof(double) * (size_t)s->nterms * (size_t)rows * (size_t)cols);
+    for (r = 0; r < rows; r++) {
+        memcpy(val, values + (size_t)r * cols, sizeof(double) * (size_t)cols);
+        sm__tasd_block(val, cols, s, kept, terms ? terms + (size_t)r * cols : NULL, rows * cols);
+        if (residual) memcpy(residual + (size_t)r * cols, val, sizeof(double) * (size_t)cols);
+    }
+    for (i = 0; i < s->nterms; i++) total += kept[i];
+    (void)j;
+    return total;
+}
+
+/* E[|x| ; |x| > t] and P(|x| > t) by integration over x (normal, GELU) or closed form (uniform). */
+static void sm__tail(sm_value_dist v, double t, double *mass, double *prob) {
+    double x, h = 1e-3, m = 0, p = 0;
+    if (v == SM_VALUES_UNIFORM) { double a = t < 0 ? 0 : t > 1 ? 1 : t; *mass = (1 - a * a) / 2; *prob = 1 - a; return; }
+    for (x = -9; x < 9; x += h) {
+        double mid = x + h / 2, phi = exp(-mid * mid / 2) / 2.5066282746310002, y = mid;
+        if (v == SM_VALUES_GELU) y = mid * 0.5 * erfc(-mid / 1.4142135623730951);
+        if (fabs(y) > t) { m += fabs(y) * phi * h; p += phi * h; }
+    }
+    *mass = m; *prob = p;
+}
+
+SMAPI double sm_tasd_pseudo_density(sm_value_dist v, double keep) {
+    double total, p, lo = 0, hi = 10, m;
+    int i;
+    sm__tail(v, -1, &total, &p);
+    for (i = 0; i < 60; i++) {   /* the threshold whose tail holds `keep` of the mass */
+        double mid = 0.5 * (lo + hi);
+        sm__tail(v, mid, &m, &p);
+        if (m > keep * total) lo = mid; else hi = mid;
+    }
+    sm__tail(v, 0.5 * (lo + hi), &m, &p);
+    return p;
+}
+
+static double sm__tasd_dropped(const sm_series *o, const sm_tasd_layer *L, sm_tasd_metric metric) {
+    sm_tasd_stats st;
+    if (metric == SM_TASD_DROPPED_MAGNITUDE) { sm_tasd_values(L->density, o, L->values, 8000, 0, &st); return st.dropped_magnitude; }
+    sm_tasd_counts(L->density, o, &st);
+    return st.dropped;
+}
+
+static double sm__tasd_cost(sm_tasd_cost_fn cost, void *ctx, const sm_series *opts, int i, int j, const sm_tasd_layer *L) {
+    if (cost) return cost(i, j, ctx);
+    return (j < 0 ? 1 : sm_series_density(&opts[j])) * L->macs;
+}
+
+SMAPI void sm_tasd_search_layerwise(const sm_series *opts, int nopt, sm_tasd_metric metric, double budget, sm_tasd_cost_fn cost, void *ctx, sm_tasd_layer *layers, int n) {
+    int i, j;
+    for (i = 0; i < n; i++) {
+        sm_tasd_layer *L = &layers[i];
+        L->choice = -1; L->dropped = 0;
+        L->cost = sm__tasd_cost(cost, ctx, opts, i, -1, L);
+        for (j = 0; j < nopt; j++) {
+            double dr = sm__tasd_dropped(&opts[j], L, metric), cj;
+            if (dr > budget) continue;
+            cj = sm__tasd_cost(cost, ctx, opts, i, j, L);
+            if (cj < L->cost) { L->choice = j; L->cost = cj; L->dropped = dr; }
+        }
+    }
+}
+
+SMAPI int sm_tasd_search_networkwise(const sm_series *opts, int nopt, sm_tasd_metric metric, double budget, sm_tasd_cost_fn cost, void *ctx, sm_tasd_layer *layers, int n) {
+    int best = -1, i, j;
+    double best_cost = 0;
+    for (i = 0; i < n; i++) best_cost += sm__tasd_cost(cost, ctx, opts, i, -1, &layers[i]);
+    for (j = 0; j < nopt; j++) {
+        double total = 0;
+        int ok = 1;
+        for (i = 0; i < n && ok; i++) ok = sm__tasd_dropped(&opts[j], &layers[i], metric) <= budget;
+        if (!ok) continue;
+        for (i = 0; i < n; i++) total += sm__tasd_cost(cost, ctx, opts, i, j, &layers[i]);
+        if (total < best_cost) { best = j; best_cost = total; }
+    }
+    for (i = 0; i < n; i++) {
+        layers[i].choice = best;
+        layers[i].cost = sm__tasd_cost(cost, ctx, opts, i, best, &layers[i]);
+        layers[i].dropped = best >= 0 ? sm__tasd_dropped(&opts[best], &layers[i], metric) : 0;
+    }
+    return best;
+}
+
+SMAPI int sm_tasd_select_alpha(const sm_series *opts, int nopt, double sparsity, double alpha) {
+    int j, best = -1;
+    double best_sp = -1;
+    for (j = 0; j < nopt; j++) {
+        double asp = 1 - sm_series_density(&opts[j]);
+        if (sparsity + alpha > asp && asp > best_sp) { best = j; best_sp = asp; }
+    }
+    return best;
+}
+
+SMAPI double sm_tasd_unit_energy(double elements, const sm_series *s, double compare_pj) {
+    double n = 0, M;
+    int i;
+    if (!s || s->nterms <= 0) return 0;
+    M = s->m[s->nterms - 1];
+    for (i = 0; i < s->nterms; i++) n += (M / s->m[i]) * s->n[i] * (s->m[i] - 1);   /* comparisons per largest block */
+    return elements / M * n * compare_pj;
 }
 
 /*=== [@spec.impl] INI LOADER ===================================================================*/
@@ -2695,14 +5327,15 @@ static sm_result sm__apply_array(sm_array *a, const sm__kv *kv, sm_error *err) {
 static sm_result sm__apply_unit_costs(sm_unit_costs *c, const sm__kv *kv, sm_error *err) {
     static const char *const names[] = { "mult_pj", "mult_um2", "add_pj", "add_um2", "add3_pj", "add3_um2",
         "reg_pj_bit", "reg_um2_bit", "mux_pj_bit", "mux_um2_bit", "cmp_pj_bit", "cmp_um2_bit",
-        "sram_read_pj", "sram_write_pj", "energy_scale", "area_scale" };
-    double *fields[16];
+        "sram_read_pj", "sram_write_pj", "energy_scale", "area_scale", "wire_pj_bit_mm", "hop_mm" };
+    double *fields[18];
     int i;
     fields[0] = &c->mult_pj; fields[1] = &c->mult_um2; fields[2] = &c->add_pj; fields[3] = &c->add_um2;
     fields[4] = &c->add3_pj; fields[5] = &c->add3_um2; fields[6] = &c->reg_pj_bit; fields[7] = &c->reg_um2_bit;
     fields[8] = &c->mux_pj_bit; fields[9] = &c->mux_um2_bit; fields[10] = &c->cmp_pj_bit; fields[11] = &c->cmp_um2_bit;
     fields[12] = &c->sram_read_pj; fields[13] = &c->sram_write_pj; fields[14] = &c->energy_scale; fields[15] = &c->area_scale;
-    for (i = 0; i < 16; i++) if (!strcmp(kv->key, names[i])) return sm__num(kv, 0, fields[i], err);
+    fields[16] = &c->wire_pj_bit_mm; fields[17] = &c->hop_mm;
+    for (i = 0; i < 18; i++) if (!strcmp(kv->key, names[i])) return sm__num(kv, 0, fields[i], err);
     if (!strcmp(kv->key, "technology")) {
         long nm;
         sm_result r = sm__int(kv, 1, &nm, err);
@@ -3194,840 +5827,6 @@ SMAPI void sm_spec_free(sm_spec *spec) {
     free(spec);
 }
 
-/*=== [@nest.impl] NEST ANALYSIS ================================================================*/
-/* The mapping flattened into one loop nest, outermost first, unit loops dropped. */
-typedef struct sm__loop { int dim, level, spatial; double f, step, outer; } sm__loop;  /* spatial: 0 temporal, 1 Y, 2 X; outer: product of the temporal factors outside */
-typedef struct sm__nest {
-    int nloops;
-    sm__loop loops[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS];
-    int first[SM_MAX_LEVELS + 1];  /* first loop at this level or below; [nlevels] = compute */
-    double temporal_iters;         /* temporal iterations per MAC */
-} sm__nest;
-
-static long sm__gcd(long a, long b) { while (b) { long t = a % b; a = b; b = t; } return a; }
-
-/* |S ∩ (S + shift)| for one index expression S = { sum coef_i * x_i : 0 <= x_i < n_i }; with
-   shift 0 it is |S|. Exact: a closed form when S is an interval or two interleaved
-   progressions, a bitset otherwise. Returns -1 when S is too irregular and too wide. */
-static double sm__rank_overlap(const sm_rank *r, const double *ext, double shift) {
-    long c[SM_MAX_TERMS];
-    double n[SM_MAX_TERMS];
-    int k = 0, i, j;
-    long g = 0;
-    double reach = 0;
-    int contiguous = 1;
-    for (i = 0; i < r->nterms; i++)
-        if (ext[r->terms[i].dim] > 1) { c[k] = r->terms[i].coef; n[k] = ext[r->terms[i].dim]; k++; }
-    if (shift < 0) shift = -shift;
-    if (k == 0) return shift == 0 ? 1 : 0;
-    if (k == 1) {   /* the common case: one progression */
-        double q = shift / (double)c[0];
-        return q != floor(q) || q >= n[0] ? 0 : n[0] - q;
-    }
-    for (i = 0; i < k && g != 1; i++) g = c[i] == 1 ? 1 : sm__gcd(g, c[i]);   /* coef 1 is the usual case */
-    if (g > 1) {
-        if ((long long)shift % g != 0) return 0;
-        shift /= (double)g;
-    }
-    for (i = 0; g > 1 && i < k; i++) c[i] /= g;
-    for (i = 1; i < k; i++)   /* sort by coefficient */
-        for (j = i; j > 0 && c[j] < c[j - 1]; j--) { long tc = c[j]; double tn = n[j]; c[j] = c[j - 1]; n[j] = n[j - 1]; c[j - 1] = tc; n[j - 1] = tn; }
-    for (i = 0; i < k; i++) {
-        if ((double)c[i] > reach + 1) contiguous = 0;
-        reach += (double)c[i] * (n[i] - 1);
-    }
-    if (contiguous) return shift > reach ? 0 : reach + 1 - shift;
-    if (k == 2 && c[0] == 1) {     /* blocks of n0 every c1, n1 of them; n0 < c1 here */
-        double b = (double)c[1], q = floor(shift / b), rem = shift - q * b;
-        double a = n[1] - q > 0 ? (n[1] - q) * (n[0] - rem > 0 ? n[0] - rem : 0) : 0;
-        double bb = n[1] - q - 1 > 0 ? (n[1] - q - 1) * (rem + n[0] - b > 0 ? rem + n[0] - b : 0) : 0;
-        return a + bb;
-    }
-    {   /* general: the sum set as a bitset */
-        enum { W = 64, BITS = 8192 };
-        unsigned long long set[BITS / W], tmp[BITS / W];
-        double cnt = 0;
-        long x, s = (long)shift;
-        if (reach + 1 > BITS) return -1;
-        memset(set, 0, sizeof set);
-        set[0] = 1;
-        for (i = 0; i < k; i++) {
-            memcpy(tmp, set, sizeof set);
-            for (x = 1; x < (long)n[i]; x++) {
-                long off = c[i] * x, wi;
-                for (wi = BITS / W - 1; wi >= 0; wi--) {
-                    long src = wi * W - off;   /* bit b of word wi comes from bit b-off */
-                    unsigned long long v = 0;
-                    long sw = src >= 0 ? src / W : (src - W + 1) / W, sb = src - sw * W;
-                    if (sw >= 0 && sw < BITS / W) v |= sb ? tmp[sw] >> sb : tmp[sw];
-                    if (sb && sw + 1 >= 0 && sw + 1 < BITS / W) v |= tmp[sw + 1] << (W - sb);
-                    set[wi] |= v;
-                }
-            }
-        }
-        for (x = 0; x + s < BITS; x++)
-            if ((set[x / W] >> (x % W) & 1) && (set[(x + s) / W] >> ((x + s) % W) & 1)) cnt++;
-        return cnt;
-    }
-}
-
-/* Words of T in a tile with per-dim extents ext (-1: too irregular to count); the size of
-   each rank goes to rank_size when it is not NULL. */
-static double sm__tile_size(const sm_tensor *t, const double *ext, double *rank_size) {
-    double v = 1;
-    int r;
-    for (r = 0; r < t->nranks; r++) {
-        double o = sm__rank_overlap(&t->ranks[r], ext, 0);
-        if (o < 0) return -1;
-        if (rank_size) rank_size[r] = o;
-        v *= o;
-    }
-    return v;
-}
-
-/* Per-dim extents of the loops from index `from` inward. */
-static void sm__extents(const sm_problem *p, const sm__nest *n, int from, double *ext) {
-    int d, i;
-    for (d = 0; d < p->ndims; d++) ext[d] = 1;
-    for (i = from; i < n->nloops; i++) ext[n->loops[i].dim] *= n->loops[i].f;
-}
-
-/* Words delivered into one instance of the level whose loops start at `first`: the first
-   tile, then, each time a temporal loop above it advances (inner ones resetting), the part
-   of the new tile not in the previous one. Timeloop keeps a tile as one box and reuses the old
-   one only when the new box differs from it in a single rank (eyeriss_like: a P step with Q
-   reset reuses nothing, though one corner overlaps). Walks the loops inside out, so each loop
-   costs one overlap of one rank. */
-static double sm__deliveries(const sm_problem *p, const sm_tensor *t, unsigned dims, const sm__nest *n,
-                             int first, const double *ext, double size, const double *rank_size) {
-    double total = size, reset[SM_MAX_DIMS];
-    unsigned reset_dims = 0;
-    int i, r, k;
-    if (size <= 0) return size;
-    memset(reset, 0, sizeof(double) * (size_t)p->ndims);
-    for (i = first - 1; i >= 0; i--) {
-        const sm__loop *li = &n->loops[i];
-        if (li->spatial) continue;
-        if ((dims >> li->dim & 1u) || (reset_dims & dims)) {   /* else the tile stays put */
-            int moved = -1;
-            double shift_moved = 0, o = size;
-            for (r = 0; r < t->nranks; r++) {
-                double shift = 0;
-                for (k = 0; k < t->ranks[r].nterms; k++) {
-                    int d = t->ranks[r].terms[k].dim;
-                    shift += (double)t->ranks[r].terms[k].coef * ((d == li->dim ? li->step : 0) - reset[d]);
-                }
-                if (shift != 0) {
-                    if (moved >= 0) { moved = -2; break; }
-                    moved = r;
-                    shift_moved = shift;
-                }
-            }
-            if (moved == -2) o = 0;
-            else if (moved >= 0) {
-                double ov = sm__rank_overlap(&t->ranks[moved], ext, shift_moved);
-                if (ov < 0) return -1;
-                o = size / rank_size[moved] * ov;
-            }
-            total += li->outer * (li->f - 1) * (size - o);
-        }
-        reset[li->dim] += (li->f - 1) * li->step;
-        reset_dims |= 1u << li->dim;
-    }
-    return total;
-}
-
-/* ---- the mapping as a nest: resolved instances, flattening, mesh checks ---- */
-/* Resolved instances, mesh_x and name of level l; l == nlevels is the compute level. */
-static long sm__instances(const sm_spec *s, int l) {
-    long i = l < s->nlevels ? s->levels[l].instances : s->compute.instances;
-    return i ? i : 1;
-}
-static long sm__mesh_x(const sm_spec *s, int l) {
-    long m = l < s->nlevels ? s->levels[l].mesh_x : s->compute.mesh_x;
-    return m ? m : sm__instances(s, l);
-}
-static const char *sm__level_name(const sm_spec *s, int l) { return l < s->nlevels ? s->levels[l].name : s->compute.name; }
-
-static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
-    const sm_problem *p = &s->problem;
-    double prod[SM_MAX_DIMS];
-    int l, i, d, k;
-    n->nloops = 0;
-    n->temporal_iters = 1;
-    for (d = 0; d < p->ndims; d++) prod[d] = 1;
-    for (l = 0; l < s->nlevels; l++) {
-        const sm_level_map *m = &s->map[l];
-        const sm_loop_list *lists[3];
-        lists[0] = &m->temporal; lists[1] = &m->spatial_y; lists[2] = &m->spatial_x;
-        n->first[l] = n->nloops;
-        for (k = 0; k < 3; k++)
-            for (i = 0; i < lists[k]->n; i++) {
-                const sm_loop *lp = &lists[k]->loops[i];
-                prod[lp->dim] *= (double)lp->factor;
-                if (prod[lp->dim] > p->bounds[lp->dim])
-                    return sm__fail(err, SM_ERR_MAPPING, &lists[k]->loc, "[mapping] %s: factors of dim %s multiply past its bound %ld",
-                                    s->levels[l].name, p->dims[lp->dim], p->bounds[lp->dim]);
-                if (lp->factor == 1) continue;
-                n->loops[n->nloops].dim = lp->dim;
-                n->loops[n->nloops].level = l;
-                n->loops[n->nloops].spatial = k;   /* 0 temporal, 1 spatial_y, 2 spatial_x */
-                n->loops[n->nloops].f = (double)lp->factor;
-                n->nloops++;
-                if (k == 0) n->temporal_iters *= (double)lp->factor;
-            }
-    }
-    n->first[s->nlevels] = n->nloops;
-    for (d = 0; d < p->ndims; d++)
-        if (prod[d] != (double)p->bounds[d])
-            return sm__fail(err, SM_ERR_MAPPING, s->mapping_loc.line ? &s->mapping_loc : &p->bounds_loc,
-                            "[mapping] factors of dim %s multiply to %.0f, but its bound is %ld", p->dims[d], prod[d], p->bounds[d]);
-    {
-        double outer = 1;
-        for (i = 0; i < n->nloops; i++) { n->loops[i].outer = outer; if (!n->loops[i].spatial) outer *= n->loops[i].f; }
-    }
-    for (i = n->nloops - 1; i >= 0; i--) {   /* step: product of the same dim's inner factors */
-        double st = 1;
-        for (k = i + 1; k < n->nloops; k++) if (n->loops[k].dim == n->loops[i].dim) st *= n->loops[k].f;
-        n->loops[i].step = st;
-    }
-    return SM_OK;
-}
-
-/* Instances and meshes that nest: each level's instances and mesh_x divide the next inner ones. */
-static sm_result sm__check_mesh(const sm_spec *s, sm_error *err) {
-    int l;
-    for (l = 0; l <= s->nlevels; l++)
-        if (sm__instances(s, l) % sm__mesh_x(s, l))
-            return sm__fail(err, SM_ERR_FANOUT, l < s->nlevels ? &s->levels[l].loc : &s->compute.loc, "[%s %s] mesh_x %ld does not divide its %ld instances",
-                            l < s->nlevels ? "level" : "compute", sm__level_name(s, l), sm__mesh_x(s, l), sm__instances(s, l));
-    for (l = 0; l < s->nlevels; l++) {
-        const sm_level *lv = &s->levels[l];
-        long inst = sm__instances(s, l), mx = sm__mesh_x(s, l);
-        long ci = sm__instances(s, l + 1), cmx = sm__mesh_x(s, l + 1);
-        if (ci % inst || cmx % mx)
-            return sm__fail(err, SM_ERR_FANOUT, &lv->loc, "[level %s] %ld instances (mesh_x %ld) do not divide the %ld instances (mesh_x %ld) of %s",
-                            lv->name, inst, mx, ci, cmx, sm__level_name(s, l + 1));
-        if ((ci / inst) % (cmx / mx))
-            return sm__fail(err, SM_ERR_FANOUT, &lv->loc, "[level %s] fanout %ld to %s is not a multiple of its X fanout %ld", lv->name, ci / inst, sm__level_name(s, l + 1), cmx / mx);
-    }
-    return SM_OK;
-}
-
-/*=== [@sparse.impl] DENSITY MODELS, FORMATS, SAFS (Sparseloop's statistical analysis) ==========*/
-/* The sparse analysis follows Sparseloop (NVlabs/timeloop, src/sparse-analysis): expected values
-   over density models, with its rounding (floors on removed accesses, ceils on metadata), so the
-   counts match it within an access. Dense is density 1: every stage below is then a no-op. */
-
-/* A tile as the density models see it: its extent along each rank of the tensor. */
-typedef struct sm__box { double e[SM_MAX_RANKS]; double size; int nranks; } sm__box;
-
-static void sm__box_of(const sm_tensor *t, const double *ext, sm__box *b) {
-    int r;
-    b->nranks = t->nranks;
-    b->size = 1;
-    for (r = 0; r < t->nranks; r++) { b->e[r] = sm__rank_overlap(&t->ranks[r], ext, 0); if (b->e[r] < 1) b->e[r] = 1; b->size *= b->e[r]; }
-}
-
-static void sm__box_scalar(int nranks, sm__box *b) {
-    int r;
-    b->nranks = nranks;
-    b->size = 1;
-    for (r = 0; r < nranks; r++) b->e[r] = 1;
-}
-
-/* ln(n!) for whole n >= 0: exact product below 21, Stirling's series above (error < 1e-15). */
-static double sm__lfact(double n) {
-    double x, f = 1, i;
-    if (n < 2) return 0;
-    if (n <= 20) { for (i = 2; i <= n; i++) f *= i; return log(f); }
-    x = n + 1;
-    return (x - 0.5) * log(x) - x + 0.91893853320467274178 + 1 / (12 * x) - 1 / (360 * x * x * x) + 1 / (1260 * x * x * x * x * x);
-}
-static double sm__lchoose(double n, double k) { return sm__lfact(n) - sm__lfact(k) - sm__lfact(n - k); }
-
-/* Hypergeometric P(k of the K marked among N fall in a draw of n). */
-static double sm__hyper(double k, double K, double n, double N) {
-    if (k < 0 || k > K || k > n || n - k > N - K) return 0;
-    if (n == 0 || K == 0 || K == N || n == N) return 1;   /* the only feasible k */
-    if (k == 0 && fmin(n, K) <= 4096) {   /* the empty tile, as an exact-as-possible product */
-        double q = 1, m = fmin(n, K), o = fmax(n, K), i;
-        for (i = 0; i < m; i++) q *= (N - o - i) / (N - i);
-        return q;
-    }
-    return exp(sm__lchoose(K, k) + sm__lchoose(N - K, n - k) - sm__lchoose(N, n));
-}
-
-/* Non-zeros of a mask inside the box [lo, lo + e) (clipped to the tensor). */
-static double sm__mask_count(const sm_density *d, int nr, const double *lo, const double *e) {
-    long stride[SM_MAX_RANKS], s = 1;
-    double total = 0;
-    int r, c;
-    for (r = nr - 1; r >= 0; r--) { stride[r] = s; s *= (long)d->extent[r] + 1; }
-    for (c = 0; c < (1 << nr); c++) {   /* inclusion-exclusion over the box corners */
-        long at = 0;
-        int neg = 0;
-        for (r = 0; r < nr; r++) {
-            double hi = fmin(lo[r] + e[r], d->extent[r]);
-            at += (long)((c >> r & 1) ? lo[r] : hi) * stride[r];
-            neg ^= c >> r & 1;
-        }
-        total += neg ? -(double)d->prefix[at] : (double)d->prefix[at];
-    }
-    return total;
-}
-
-/* Non-zeros of a band |i - j| <= w inside rows [r0, r0+h) x columns [c0, c0+wd). */
-static double sm__band_count(const sm_density *d, double r0, double h, double c0, double wd) {
-    double i, n = 0, r1 = fmin(r0 + h, d->extent[0]), c1 = fmin(c0 + wd, d->extent[1]), w = (double)d->band;
-    for (i = r0; i < r1; i++) n += fmax(0, fmin(c1, i + w + 1) - fmax(c0, i - w));
-    return n;
-}
-
-/* Position-averaged models (banded, mask): call fn for every aligned position of the box. */
-typedef void (*sm__occ_fn)(double k, double p, void *ctx);
-static void sm__positions(const sm_density *d, const sm__box *b, sm__occ_fn fn, void *ctx) {
-    double lo[SM_MAX_RANKS], count = 1;
-    int r;
-    for (r = 0; r < b->nranks; r++) { lo[r] = 0; count *= ceil(d->extent[r] / b->e[r]); }
-    for (;;) {
-        double k = d->kind == SM_DENSITY_MASK ? sm__mask_count(d, b->nranks, lo, b->e) : sm__band_count(d, lo[0], b->e[0], lo[1], b->e[1]);
-        fn(k, 1 / count, ctx);
-        for (r = b->nranks - 1; r >= 0; r--) { lo[r] += b->e[r]; if (lo[r] < d->extent[r]) break; lo[r] = 0; }
-        if (r < 0) break;
-    }
-}
-
-typedef struct sm__acc { double p0, n, mean, lo, hi; } sm__acc;
-static void sm__acc_fn(double k, double p, void *ctx) {
-    sm__acc *a = (sm__acc *)ctx;
-    if (k == 0) a->p0 += p;
-    a->mean += p * k;
-    if (a->n++ == 0 || k < a->lo) a->lo = k;
-    if (a->n == 1 || k > a->hi) a->hi = k;
-}
-
-/* N:M along one rank: probability that one line of the box along that rank is empty, and the
-   least and most non-zeros of one line. Blocks are aligned; a line shorter than a block sees a
-   random window of it. */
-static void sm__nm_line(const sm_density *d, double e, double *p_empty, double *lo, double *hi) {
-    double full = floor(e / d->m), rest = e - full * d->m;
-    *lo = full * d->n + fmax(0, d->n - (d->m - rest)) * (rest > 0);
-    *hi = full * d->n + fmin(rest, (double)d->n);
-    *p_empty = full > 0 && d->n > 0 ? 0 : (d->n == 0 ? 1 : sm__hyper(0, d->n, rest, d->m));
-}
-
-/* The mean density of a tensor (uniform: its ceil(d x size) non-zeros over its size). */
-static double sm__mean_density(const sm_density *d) {
-    return d->kind == SM_DENSITY_DENSE ? 1 : d->kind == SM_DENSITY_UNIFORM ? d->nnz / d->size : d->density;
-}
-
-/* P(a tile of box b holds no non-zero). */
-static double sm__p_empty(const sm_density *d, const sm__box *b) {
-    double x;
-    switch (d->kind) {
-    case SM_DENSITY_UNIFORM: return sm__hyper(0, d->nnz, b->size, d->size);
-    case SM_DENSITY_FIXED:
-        x = b->size * d->density;
-        return floor(x) == 0 ? 1 - (x - floor(x)) : 0;
-    case SM_DENSITY_NM: {
-        double pe, lo, hi, e = b->e[d->rank];
-        sm__nm_line(d, e, &pe, &lo, &hi);
-        return pow(pe, b->size / e);
-    }
-    case SM_DENSITY_BANDED: case SM_DENSITY_MASK: {
-        sm__acc a;
-        memset(&a, 0, sizeof a);
-        sm__positions(d, b, sm__acc_fn, &a);
-        return a.p0;
-    }
-    default: return b->size > 0 ? 0 : 1;
-    }
-}
-
-/* Least and most non-zeros a tile of box b can hold. */
-static void sm__occ_range(const sm_density *d, const sm__box *b, double *lo, double *hi) {
-    double x;
-    switch (d->kind) {
-    case SM_DENSITY_UNIFORM: *lo = fmax(0, b->size + d->nnz - d->size); *hi = fmin(b->size, d->nnz); return;
-    case SM_DENSITY_FIXED: x = b->size * d->density; *lo = floor(x); *hi = ceil(x); return;
-    case SM_DENSITY_NM: {
-        double pe, l1, h1, e = b->e[d->rank];
-        sm__nm_line(d, e, &pe, &l1, &h1);
-        *lo = l1 * b->size / e; *hi = h1 * b->size / e;
-        return;
-    }
-    case SM_DENSITY_BANDED: case SM_DENSITY_MASK: {
-        sm__acc a;
-        memset(&a, 0, sizeof a);
-        sm__positions(d, b, sm__acc_fn, &a);
-        *lo = a.lo; *hi = a.hi;
-        return;
-    }
-    default: *lo = *hi = b->size; return;
-    }
-}
-
-/* Every possible occupancy k of a tile of box b with its probability p (p > 0), each exactly once
-   except for the position-averaged models (banded, mask), which report every tile position. */
-static void sm__occupancies(const sm_density *d, const sm__box *b, sm__occ_fn fn, void *ctx) {
-    double x, f;
-    switch (d->kind) {
-    case SM_DENSITY_UNIFORM: {   /* walk out from the mode with the pmf's ratio recurrence */
-        double K = d->nnz, N = d->size, n = b->size, lo = fmax(0, n + K - N), hi = fmin(n, K);
-        double mode = floor((n + 1) * (K + 1) / (N + 2)), pm, p, k;
-        if (mode < lo) mode = lo;
-        if (mode > hi) mode = hi;
-        pm = sm__hyper(mode, K, n, N);
-        fn(mode, pm, ctx);
-        for (k = mode, p = pm; k < hi;) {
-            p *= (K - k) * (n - k) / ((k + 1) * (N - K - n + k + 1));
-            k++;
-            if (p < 1e-17 * pm) break;
-            fn(k, p, ctx);
-        }
-        for (k = mode, p = pm; k > lo;) {
-            p *= k * (N - K - n + k) / ((K - k + 1) * (n - k + 1));
-            k--;
-            if (p < 1e-17 * pm) break;
-            fn(k, p, ctx);
-        }
-        return;
-    }
-    case SM_DENSITY_FIXED: case SM_DENSITY_NM:   /* floor or ceil of the exact count */
-        x = b->size * d->density;
-        f = floor(x);
-        if (x - f > 0) { fn(f, 1 - (x - f), ctx); fn(f + 1, x - f, ctx); }
-        else fn(f, 1, ctx);
-        return;
-    case SM_DENSITY_BANDED: case SM_DENSITY_MASK: sm__positions(d, b, fn, ctx); return;
-    default: fn(b->size, 1, ctx); return;
-    }
-}
-
-/* P(a sub-tile of size sub is empty, given that its tile of size tile holds k non-zeros). Only
-   i.i.d. non-zeros make the condition informative (hypergeometric); the other models answer
-   unconditionally for a proper sub-tile, as Sparseloop does. */
-static double sm__p_empty_given(const sm_density *d, const sm__box *sub, double tile, double k) {
-    if (d->kind == SM_DENSITY_UNIFORM) return sm__hyper(0, k, sub->size, tile);
-    if (sub->size == tile) return k == 0;   /* the tile itself */
-    return sm__p_empty(d, sub);
-}
-
-/* Largest number of non-empty elements (boxes `elem`) in a fiber of `count` elements of box
-   `fiber`: the elements not empty when the fiber holds its largest occupancy. */
-static double sm__max_nonempty(const sm_density *d, const sm__box *fiber, const sm__box *elem, double count) {
-    double lo, hi;
-    sm__occ_range(d, fiber, &lo, &hi);
-    return sm__ceil(count * (1 - sm__p_empty_given(d, elem, fiber->size, hi)));
-}
-
-/* ---- formats: ranks bound to loops, metadata occupancy ---- */
-/* One format rank of a tile, bound to the loop nest (index 0 = the innermost rank). */
-typedef struct sm__rk {
-    sm_rank_format kind;
-    int md_bits, pl_bits;
-    double fiber;                  /* coordinates per fiber */
-    sm__box anchor;                /* the tile at this rank's boundary: the next rank up's sub-tile */
-} sm__rk;
-
-/* One tensor at one level during the analysis; counts per instance. */
-typedef struct sm__lt {
-    int parent, child;             /* nearest outer / inner level keeping the tensor (-1: none) */
-    int nranks, compressed;        /* format ranks (0: no metadata) */
-    sm__rk rk[SM_MAX_FORMAT_RANKS];
-    sm__box scalar;                /* the sub-tile under rank 0 (a scalar, or the child's when pre-tiled) */
-    sm__box tile;
-    double shape;                  /* words of the tile */
-    double alg[3];                 /* algorithmic reads, fills, updates */
-    double occ, density;           /* expected non-zeros of the tile, occ / shape */
-    double nonempty;               /* fraction of instances whose tile is not empty */
-    double md[SM_MAX_FORMAT_RANKS][2];          /* expected metadata, payload entries per tile */
-    double fmt[3][SM_MAX_FORMAT_RANKS][2];      /* format entries per action before SAFs */
-} sm__lt;
-
-/* Metadata and payload entries of rank r given the tile's occupancy k (Sparseloop's format
-   models: UOP offsets, CP coordinates, RLE run lengths, B/UB bits). maxfib: fibers of rank r
-   when none is empty; cur: the box of one fiber. */
-static void sm__rank_units(const sm_density *d, const sm__lt *lt, int r, double maxfib, const sm__box *cur, double k, double *md, double *pl) {
-    const sm__rk *rk = &lt->rk[r];
-    const sm__box *next = r > 0 ? &lt->rk[r - 1].anchor : &lt->scalar;
-    double fibers, nnz;
-    *md = *pl = 0;
-    /* A trivial rank (one coordinate) costs nothing, except the innermost: the reference cases
-       (Sparseloop master 4cf6d4c) give a scalar tile in CP or RLE one metadata entry. */
-    if (rk->fiber <= 1 && r > 0) return;
-    fibers = maxfib * (1 - sm__p_empty_given(d, cur, lt->shape, k));
-    nnz = rk->fiber * (1 - sm__p_empty_given(d, next, lt->shape, k));
-    switch (rk->kind) {
-    case SM_RANK_UOP: *pl = maxfib * (rk->fiber + 1); break;
-    case SM_RANK_UB: *md = *pl = maxfib * rk->fiber; break;
-    case SM_RANK_CP: *md = *pl = sm__ceil(nnz) * fibers; break;
-    case SM_RANK_RLE: *md = *pl = nnz * fibers; break;
-    case SM_RANK_B: *md = fibers * rk->fiber; *pl = fibers * sm__ceil(nnz); break;
-    default: break;
-    }
-    if (r == 0) *pl = 0;           /* the innermost rank's payloads are the data */
-}
-
-typedef struct sm__occ_ctx {
-    const sm_density *d;
-    sm__lt *lt;
-    double scale;                  /* 1 / P(non-empty) when empty tiles are not held */
-    int drop_empty;
-} sm__occ_ctx;
-
-static void sm__occ_accumulate(double k, double p, void *vctx) {
-    sm__occ_ctx *c = (sm__occ_ctx *)vctx;
-    sm__lt *lt = c->lt;
-    double maxfib = 1, md, pl;
-    int r;
-    if (c->drop_empty && k == 0) return;
-    p *= c->scale;
-    lt->occ += p * k;
-    for (r = lt->nranks - 1; r >= 0; r--) {
-        const sm__box *cur = r == lt->nranks - 1 ? &lt->tile : &lt->rk[r].anchor;
-        sm__rank_units(c->d, lt, r, maxfib, cur, k, &md, &pl);
-        lt->md[r][0] += p * md;
-        lt->md[r][1] += p * pl;
-        maxfib *= lt->rk[r].fiber;
-    }
-}
-
-/* Expected occupancy and metadata of the tile. A parent that holds metadata sends no empty
-   tiles, so instances whose tile is empty are idle (nonempty < 1) and the expectations are
-   over non-empty tiles. */
-static void sm__expected_occupancy(const sm_density *d, sm__lt *lt, int parent_has_md) {
-    sm__occ_ctx c;
-    double lo, hi;
-    memset(lt->md, 0, sizeof lt->md);
-    lt->occ = 0;
-    lt->nonempty = 1;
-    c.d = d; c.lt = lt; c.scale = 1; c.drop_empty = 0;
-    sm__occ_range(d, &lt->tile, &lo, &hi);
-    if (parent_has_md && lo == 0) {
-        double p0 = sm__p_empty(d, &lt->tile);
-        if (p0 > 0 && p0 < 1) { lt->nonempty = 1 - p0; c.scale = 1 / (1 - p0); c.drop_empty = 1; }
-    }
-    sm__occupancies(d, &lt->tile, sm__occ_accumulate, &c);
-    lt->density = lt->shape > 0 ? lt->occ / lt->shape : 1;
-}
-
-/* Metadata and payload entries of the tile at its largest occupancy, in bits (capacity). */
-static double sm__max_metadata_bits(const sm_density *d, const sm__lt *lt) {
-    double lo, hi, bits = 0, maxfib = 1, md, pl;
-    int r;
-    sm__occ_range(d, &lt->tile, &lo, &hi);
-    for (r = lt->nranks - 1; r >= 0; r--) {
-        sm__rank_units(d, lt, r, maxfib, r == lt->nranks - 1 ? &lt->tile : &lt->rk[r].anchor, hi, &md, &pl);
-        bits += md * lt->rk[r].md_bits + pl * lt->rk[r].pl_bits;
-        maxfib *= lt->rk[r].fiber;
-    }
-    return sm__ceil(bits);
-}
-
-/* The loops a tile's ranks bind to: loops of the level and of the levels it bypasses down to its
-   child, indexing the tensor, innermost first. */
-typedef struct sm__sub { int n; int dim[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; double f[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; int at[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; } sm__sub;
-
-/* Bind the format ranks of tensor t at level l to loops (Sparseloop's rank application, outer to
-   inner or inner to outer, with flattening rules), giving each rank its fiber shape and sub-tile.
-   A compressed tile whose child holds a tile of more than one word is pre-tiled: its inner ranks
-   are the child's. */
-static sm_result sm__bind_ranks(const sm_spec *s, const sm__nest *n, int l, int t, sm__lt *lts, sm_error *err) {
-    const sm_problem *p = &s->problem;
-    const sm_tensor *ten = &p->tensors[t];
-    const sm_format *fm = &s->format[l][t];
-    sm__lt *lt = &lts[l];
-    unsigned tdims = 0;
-    double child_ext[SM_MAX_DIMS], ext[SM_MAX_DIMS];
-    int i, k, r, d, inner = 0, pretile, child = lt->child;
-    sm__sub sub;
-    int nfront = 0, nback = 0, front[SM_MAX_FORMAT_RANKS];
-    double rank_ext[SM_MAX_FORMAT_RANKS][SM_MAX_DIMS];
-    int anchor_at[SM_MAX_FORMAT_RANKS];   /* loop index whose mold is the rank's anchor; -1 scalar */
-    sub.n = 0;
-    lt->nranks = fm->nranks;
-    lt->compressed = 0;
-    sm__box_scalar(ten->nranks, &lt->scalar);
-    if (!fm->nranks) return SM_OK;
-    for (r = 0; r < fm->nranks; r++) {   /* index 0 = innermost */
-        const sm_format_rank *fr = &fm->rank[fm->nranks - 1 - r];
-        sm__rk *rk = &lt->rk[r];
-        rk->kind = fr->kind;
-        rk->md_bits = fr->md_bits >= 0 ? fr->md_bits : fr->kind == SM_RANK_B || fr->kind == SM_RANK_UB ? 1 : s->levels[l].metadata_word_bits;
-        rk->pl_bits = fr->pl_bits >= 0 ? fr->pl_bits : s->levels[l].metadata_word_bits;
-        lt->compressed |= fr->kind == SM_RANK_CP || fr->kind == SM_RANK_B || fr->kind == SM_RANK_RLE;
-        rk->fiber = 1;
-        sm__box_scalar(ten->nranks, &rk->anchor);
-        for (d = 0; d < p->ndims; d++) rank_ext[r][d] = 1;
-        anchor_at[r] = -1;
-    }
-    for (i = 0; i < ten->nranks; i++) for (k = 0; k < ten->ranks[i].nterms; k++) tdims |= 1u << ten->ranks[i].terms[k].dim;
-    pretile = lt->compressed && child >= 0 && lts[child].shape > 1;
-    if (pretile) {
-        const sm__lt *c = &lts[child];
-        int cn = c->nranks ? c->nranks : 1;
-        if (cn > fm->nranks)
-            return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: %d ranks cannot hold the %d ranks of its child level %s (a compressed tile is pre-tiled for its child)",
-                            s->levels[l].name, ten->name, fm->nranks, cn, s->levels[child].name);
-        for (r = 0; c->nranks && c->compressed && r < c->nranks; r++)
-            if (c->rk[r].kind != lt->rk[r].kind)
-                return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: rank %d must match the format of child level %s to be pre-tiled for it",
-                                s->levels[l].name, ten->name, fm->nranks - r, s->levels[child].name);
-        inner = cn;
-        for (r = 0; r < cn; r++) {   /* the inner ranks are the child's */
-            if (c->nranks) { lt->rk[r].fiber = c->rk[r].fiber; lt->rk[r].anchor = c->rk[r].anchor; }
-            else { lt->rk[r].fiber = c->shape; lt->rk[r].anchor = c->tile; }
-            anchor_at[r] = -2;   /* given */
-        }
-        lt->scalar = c->nranks ? c->scalar : lt->scalar;
-    }
-    /* the loops, innermost first */
-    for (i = (child >= 0 ? n->first[child] : n->nloops) - 1; i >= n->first[l]; i--)
-        if (tdims >> n->loops[i].dim & 1u) { sub.dim[sub.n] = n->loops[i].dim; sub.f[sub.n] = n->loops[i].f; sub.at[sub.n] = i; sub.n++; }
-    if (!pretile) {   /* the innermost loop of each dim also spans the child's tile */
-        for (d = 0; d < p->ndims; d++) child_ext[d] = 1;
-        if (child >= 0) for (i = n->first[child]; i < n->nloops; i++) child_ext[n->loops[i].dim] *= n->loops[i].f;
-        for (i = 0; i < sub.n; i++) { sub.f[i] *= child_ext[sub.dim[i]]; child_ext[sub.dim[i]] = 1; }
-    }
-    if (!fm->inner_to_outer) {   /* outermost loop to the outermost rank */
-        int j = sub.n - 1;
-        r = fm->nranks;
-        while (r > inner && j >= 0) {
-            unsigned rule = fm->rank[fm->nranks - r].dims;   /* rank r-1 from the inside */
-            r--;
-            if (rule && !(rule >> sub.dim[j] & 1u)) { nback++; continue; }   /* Sparseloop appends it as the outermost */
-            rank_ext[r][sub.dim[j]] *= sub.f[j];
-            anchor_at[r] = sub.at[j];
-            j--;
-            while (rule && j >= 0 && (rule >> sub.dim[j] & 1u)) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j--; }
-            front[nfront++] = r;
-        }
-        while (r > inner) { r--; anchor_at[r] = sub.n ? sub.at[0] : -1; front[nfront++] = r; }
-        if (j >= 0) return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: the tile has more non-trivial loops than format ranks (%d)", s->levels[l].name, ten->name, fm->nranks);
-        if (nback) {   /* Sparseloop's order quirk: skipped ranks end up outermost */
-            double te[SM_MAX_FORMAT_RANKS][SM_MAX_DIMS];
-            int ta[SM_MAX_FORMAT_RANKS], m = inner, q;
-            memcpy(te, rank_ext, sizeof te);
-            memcpy(ta, anchor_at, sizeof ta);
-            for (q = nfront - 1; q >= 0; q--) { memcpy(rank_ext[m], te[front[q]], sizeof te[0]); anchor_at[m] = ta[front[q]]; m++; }
-            for (q = 0; q < nback; q++) { for (d = 0; d < p->ndims; d++) rank_ext[m][d] = 1; anchor_at[m] = sub.n ? sub.at[0] : -1; m++; }
-        }
-    } else {   /* innermost loop to the innermost free rank */
-        int j = 0;
-        r = inner - 1;
-        while (r < fm->nranks - 1 && j < sub.n) {
-            unsigned rule;
-            r++;
-            rule = fm->rank[fm->nranks - 1 - r].dims;
-            if (rule && !(rule >> sub.dim[j] & 1u)) { anchor_at[r] = -1; continue; }   /* an empty rank */
-            rank_ext[r][sub.dim[j]] *= sub.f[j];
-            anchor_at[r] = sub.at[j];
-            j++;
-            while (rule && j < sub.n && (rule >> sub.dim[j] & 1u)) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j++; }
-        }
-        while (r < fm->nranks - 1) { r++; anchor_at[r] = sub.n ? sub.at[0] : -1; }
-        if (j < sub.n) return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: the tile has more non-trivial loops than format ranks (%d)", s->levels[l].name, ten->name, fm->nranks);
-    }
-    for (r = inner; r < fm->nranks; r++) {
-        sm__box fb;
-        sm__box_of(ten, rank_ext[r], &fb);
-        lt->rk[r].fiber = fb.size;
-        if (anchor_at[r] >= 0) { sm__extents(p, n, anchor_at[r], ext); sm__box_of(ten, ext, &lt->rk[r].anchor); }
-    }
-    return SM_OK;
-}
-/* ---- SAFs: where they act and how often ---- */
-/* The probability that a gating/skipping SAF removes an access of its target at the level that
-   keeps the target (Sparseloop's ComputeIneffectualReadImpact): the chance that the tiles of the
-   conditioning tensors under one target access are all empty. The target access is one tile
-   delivered to the child (the first loop above the child that moves it), or with no child one
-   compute step: the spatial tile of the innermost level, a scalar without one. Spatial loops
-   above it widen the condition tiles; co-iterated dims narrow them back to the target's block. */
-static double sm__saf_prob(const sm_spec *s, const sm__nest *n, const unsigned *dims, int child, const sm_saf *f, int tl) {
-    const sm_problem *p = &s->problem;
-    int T = f->target, ti = -1, i, c, d, scalar = 0, is_spatial, locate_upper;
-    double mold[SM_MAX_DIMS], cond[SM_MAX_DIMS], p_eff = 1;
-    int rel[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS], nrel = 0, tdim = 0;
-    if (child >= 0) {   /* first loop above the child that indexes the target */
-        for (i = n->first[child] - 1; i >= n->first[tl]; i--) if (dims[T] >> n->loops[i].dim & 1u) { ti = i; break; }
-    } else {            /* the innermost level's spatial loops, up to one that indexes the target */
-        int last = s->nlevels - 1, sp = -1;
-        for (i = n->nloops - 1; i >= n->first[last] && n->loops[i].spatial; i--) { sp = i; if (dims[T] >> n->loops[i].dim & 1u) break; }
-        if (sp >= 0) ti = i >= n->first[last] && n->loops[i].spatial ? i : sp;
-        else {
-            scalar = 1;
-            for (i = n->nloops - 1; i >= 0; i--) if (!n->loops[i].spatial) { tdim = n->loops[i].dim; break; }
-        }
-    }
-    if (ti >= 0) { sm__extents(p, n, ti, mold); tdim = n->loops[ti].dim; }
-    else for (d = 0; d < p->ndims; d++) mold[d] = 1;
-    is_spatial = ti >= 0 && n->loops[ti].spatial;
-    for (d = 0; d < p->ndims; d++) cond[d] = mold[d];
-    if (ti >= 0) rel[nrel++] = ti;
-    locate_upper = !is_spatial;
-    for (i = (ti >= 0 ? ti : n->nloops) - 1; i >= n->first[tl]; i--) {
-        const sm__loop *u = &n->loops[i];
-        int non_target = !locate_upper && !u->spatial && child >= 0 && !(dims[T] >> u->dim & 1u);
-        if (u->spatial || non_target) { cond[u->dim] *= u->f; rel[nrel++] = i; }
-        if (is_spatial && !u->spatial && (child < 0 || (dims[T] >> u->dim & 1u))) locate_upper = 1;
-    }
-    for (c = 0; c < p->ntensors; c++) {
-        double cof[SM_MAX_DIMS], agg = 1, tm[SM_MAX_DIMS], cm[SM_MAX_DIMS], gran, scaling;
-        unsigned co = dims[T] & dims[c];
-        int seen = 0, useless = 0, k;
-        sm__box tb, cb;
-        if (!(f->cond >> c & 1u)) continue;
-        for (d = 0; d < p->ndims; d++) { cof[d] = 1; tm[d] = mold[d]; cm[d] = cond[d]; }
-        for (k = 0; !scalar && k < nrel; k++) {
-            const sm__loop *u = &n->loops[rel[k]];
-            if (is_spatial && seen && (dims[c] >> u->dim & 1u)) { useless = 1; break; }
-            if (co >> u->dim & 1u) { cof[u->dim] *= u->f; agg *= u->f; seen = 1; }
-        }
-        if (useless) continue;   /* discordant traversal: the SAF cannot act (as Sparseloop) */
-        sm__box_of(&p->tensors[T], mold, &tb);
-        gran = tb.size;
-        scaling = sm__ceil((double)(s->levels[tl].block_words ? s->levels[tl].block_words : 1) / (gran / agg));
-        for (d = 0; d < p->ndims; d++)
-            if (cof[d] > 1) {
-                double eff = cof[d] / scaling;
-                tm[d] = sm__ceil(tm[d] / eff);
-                cm[d] = sm__ceil(cm[d] / eff);
-                scaling /= cof[d];
-            }
-        if (scaling > 1) { cm[tdim] *= scaling; tm[tdim] *= scaling; }
-        sm__box_of(&p->tensors[c], cm, &cb);
-        p_eff *= 1 - sm__p_empty(&s->density[c], &cb);
-    }
-    return 1 - p_eff;
-}
-
-/* ---- spatial skipping: fewer utilized instances ---- */
-/* Sparseloop's spatial-skipping analysis (InitializeSpatialInstances, CalculateSpatialOptimization
-   Impact, SummarizeAndPropagateSpatialCapacityReduction), per tensor: the X/Y expansion of every
-   level's instances and the average fraction of them that are busy. Index x: storage level x, or
-   the compute level at x = nlevels. */
-typedef struct sm__spatial {
-    double mx[SM_MAX_LEVELS + 1], my[SM_MAX_LEVELS + 1];   /* max expansion (utilized instances along X, Y) */
-    double avg[SM_MAX_LEVELS + 1];                         /* busy fraction */
-    int reduced[SM_MAX_LEVELS + 1];
-} sm__spatial;
-
-/* The spatial loops of level u fan out to the instances of level u + 1. For each spatial loop
-   over a dim of `cond`, innermost first: the first gives the chance that an instance's tile is
-   empty; each gives how many of its instances can hold a non-empty tile at most. */
-static void sm__spatial_loops(const sm_spec *s, const sm__nest *n, const unsigned *dims, int u, int cond, int target, int child,
-                              double *ratio_busy, double *rx, double *ry) {
-    const sm_problem *p = &s->problem;
-    int i, innermost = 1, tl;
-    *ratio_busy = 1; *rx = 1; *ry = 1;
-    for (i = n->first[u + 1] - 1; i >= n->first[u]; i--) {
-        const sm__loop *lp = &n->loops[i];
-        double mold[SM_MAX_DIMS], fib[SM_MAX_DIMS], num;
-        sm__box eb, fb;
-        int j;
-        if (!lp->spatial || !(dims[cond] >> lp->dim & 1u)) continue;
-        sm__extents(p, n, i + 1, mold);
-        if (target >= 0 && child >= 0 && ((dims[target] & dims[cond]) >> lp->dim & 1u)) {
-            /* co-iterated: the target's spatial tile stays while temporal loops that do not move it run */
-            for (tl = u; tl > 0 && (s->map[tl].bypass >> target & 1u); tl--) {}
-            for (j = n->first[u + 1] - 1; j >= n->first[tl]; j--) {
-                const sm__loop *t2 = &n->loops[j];
-                if (t2->spatial) continue;
-                if (dims[target] >> t2->dim & 1u) break;
-                mold[t2->dim] *= t2->f;
-            }
-        }
-        sm__box_of(&p->tensors[cond], mold, &eb);
-        if (innermost) { *ratio_busy = 1 - sm__p_empty(&s->density[cond], &eb); innermost = 0; }
-        memcpy(fib, mold, sizeof fib);
-        fib[lp->dim] *= lp->f;
-        sm__box_of(&p->tensors[cond], fib, &fb);
-        num = sm__max_nonempty(&s->density[cond], &fb, &eb, lp->f);
-        if (lp->spatial == 2) *rx *= num / lp->f; else *ry *= num / lp->f;
-    }
-}
-/* ---- combining formats and SAFs (Sparseloop's storage-optimization combiner) ---- */
-typedef struct sm__opt {           /* SAFs acting on one tensor at one level */
-    int kind;                      /* 0 none, 1 gate, 2 skip */
-    double p;                      /* probability an access is removed */
-    int spatial;                   /* skip_spatial at this level */
-    double spatial_p;
-} sm__opt;
-
-typedef struct sm__final {         /* one tensor at one level after the combine, per instance */
-    double data[3][3];                          /* [action][class] */
-    double fmt[3][3][SM_MAX_FORMAT_RANKS][2];   /* [action][class][rank][metadata, payload] */
-} sm__final;
-
-/* A SAF acting at level l itself: remove a fraction p of its reads and updates (reads of a
-   read-write tensor round up, as Sparseloop) and of the format entries sent to the child. */
-static void sm__saf_local(sm__final *fi, const sm__lt *lts, int l, int is_output, double p, int cls) {
-    const sm__lt *lt = &lts[l];
-    double dr = is_output ? sm__ceil(fi->data[SM_READ][SM_ACTUAL] * p) : sm__floor(fi->data[SM_READ][SM_ACTUAL] * p);
-    double du = sm__floor(fi->data[SM_UPDATE][SM_ACTUAL] * p);
-    int r, k, nr = lt->child >= 0 ? lts[lt->child].nranks : lt->nranks;
-    fi->data[SM_READ][cls] += dr; fi->data[SM_READ][SM_ACTUAL] -= dr;
-    fi->data[SM_UPDATE][cls] += du; fi->data[SM_UPDATE][SM_ACTUAL] -= du;
-    for (r = 0; r < nr && r < lt->nranks; r++)
-        for (k = 0; k < 2; k++) {
-            double a = sm__floor(fi->fmt[SM_READ][SM_ACTUAL][r][k] * p), b = sm__floor(fi->fmt[SM_UPDATE][SM_ACTUAL][r][k] * p);
-            fi->fmt[SM_READ][cls][r][k] += a; fi->fmt[SM_READ][SM_ACTUAL][r][k] -= a;
-            fi->fmt[SM_UPDATE][cls][r][k] += b; fi->fmt[SM_UPDATE][SM_ACTUAL][r][k] -= b;
-        }
-}
-
-/* Propagate the SAFs of one tensor down the hierarchy: what a SAF removes at level l never
-   reaches the levels below (their accesses vanish, they are not counted as skipped), down to
-   the next level with its own SAF, which then acts on what is left. Returns the fraction of the
-   computes that lose this operand (0 when no SAF reaches the compute level). */
-static double sm__combine(const sm_spec *s, int t, const sm__lt *lts, const sm__opt *opt, sm__final *fin, int *reaches_compute) {
-    int L = s->nlevels, l, a, c, r, k, is_output = s->problem.tensors[t].is_output;
-    int final_[SM_MAX_LEVELS] = {0};
-    double comp_p = 0;
-    *reaches_compute = 0;
-    for (l = 0; l < L; l++) {   /* format elimination: a tile with metadata holds no zeros */
-        sm__final *fi = &fin[l];
-        const sm__lt *lt = &lts[l];
-        memset(fi->data, 0, sizeof fi->data);
-        if (lt->nranks) for (a = 0; a < 3; a++) for (c = 0; c < 3; c++) memset(fi->fmt[a][c], 0, sizeof fi->fmt[a][c][0] * (size_t)lt->nranks);
-        for (a = 0; a < 3; a++) {
-            double c = lt->alg[a];
-            if (lt->nranks && (a != SM_UPDATE || is_output)) c -= sm__floor(c * (1 - lt->density));
-            fi->data[a][SM_ACTUAL] = c;
-            for (r = 0; r < lt->nranks; r++) for (k = 0; k < 2; k++) fi->fmt[a][SM_ACTUAL][r][k] = lt->fmt[a][r][k];
-        }
-    }
-    for (l = 0; l < L; l++) {
-        double pl;
-        int imp;
-        if (!opt[l].kind && !opt[l].spatial) continue;
-        pl = opt[l].spatial ? opt[l].spatial_p : opt[l].p;
-        for (imp = l + 1; imp < L; imp++) {
-            sm__final *fi = &fin[imp];
-            for (a = 0; a < 3; a++) fi->data[a][SM_ACTUAL] -= sm__floor(fi->data[a][SM_ACTUAL] * pl);
-            if (lts[imp].nranks && lts[l].nranks == 1)   /* Sparseloop scales rank 0 only, and only then */
-                for (a = 0; a < 2; a++) for (k = 0; k < 2; k++) fi->fmt[a][SM_ACTUAL][0][k] -= sm__floor(fi->fmt[a][SM_ACTUAL][0][k] * pl);
-            if (opt[imp].kind || opt[imp].spatial) {
-                double lp = opt[imp].spatial ? opt[imp].spatial_p : opt[imp].p;
-                final_[imp] = 1;
-                /* Sparseloop finalizes the metadata reads of such a level from its updates */
-                for (r = 0; r < lts[imp].nranks; r++) for (k = 0; k < 2; k++) fi->fmt[SM_READ][SM_ACTUAL][r][k] = fi->fmt[SM_UPDATE][SM_ACTUAL][r][k];
-                /* what is left of its own SAF after the upper one (never negative: a weaker local
-                   SAF than the one above adds nothing) */
-                if (!opt[imp].spatial) sm__saf_local(fi, lts, imp, is_output, pl < 1 ? fmax(0, 1 - (1 - lp) / (1 - pl)) : 1, opt[imp].kind == 1 ? SM_GATED : SM_SKIPPED);
-                break;
-            }
-        }
-        if (!final_[l]) {
-            final_[l] = 1;
-            if (!opt[l].spatial) sm__saf_local(&fin[l], lts, l, is_output, pl, opt[l].kind == 1 ? SM_GATED : SM_SKIPPED);
-        }
-        if (imp == L && !is_output) { comp_p = pl; *reaches_compute = 1; }
-    }
-    return comp_p;
-}
 /*=== [@energy.impl] COMPONENT ENERGY AND AREA LIBRARY ==========================================*/
 /* Technology nodes. Energy: Stillmaker & Baas, "Scaling equations for the accurate prediction of
    CMOS device performance from 180 nm to 7 nm", Integration 58 (2017) 74-81: their fitted
@@ -4240,7 +6039,7 @@ SMAPI sm_result sm_mem_estimate(const sm_mem_desc *d, sm_mem_cost *out, sm_error
     return SM_OK;
 }
 
-/* ---- networks. Unit costs at 45 nm 0.9 V, all ASSUMPTIONS derived from the data above, not
+/* ---- network unit costs at 45 nm 0.9 V, all ASSUMPTIONS derived from the data above, not
    calibrated against a published network:
    - wire: alpha C V^2 per bit per mm with C = 0.2 pF/mm (a typical on-chip wire) and activity
      0.5: 0.081 pJ/bit/mm, scaled with V^2 only (wire capacitance per mm barely changes with node);
@@ -4252,48 +6051,6 @@ SMAPI sm_result sm_mem_estimate(const sm_mem_desc *d, sm_mem_cost *out, sm_error
 #define SM__MUX_PJ_BIT (0.1 / 32 / 2)
 #define SM__MUX_UM2_BIT (137.0 / 32 / 2)
 #define SM__HOP_MM 0.1
-
-SMAPI sm_result sm_net_estimate(const sm_net_desc *d, sm_net_cost *out, sm_error *err) {
-    double e, a, v, wb = d->word_bits > 0 ? d->word_bits : 16, n = (double)d->ports, lg, hop, add_pj, add_um2, mux_um2;
-    int nm = d->tech_nm ? d->tech_nm : 45;
-    sm_precision prec = d->precision ? d->precision : SM_PREC_INT32;
-    memset(out, 0, sizeof *out);
-    if ((int)d->kind < 0 || (int)d->kind >= SM_NET_KIND_COUNT) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown network kind %d", (int)d->kind);
-    if ((int)d->kind > SM_NET_ART)
-        return sm__fail(err, SM_ERR_UNSUPPORTED, NULL, "a %s network is not in the library's table (the component-count model, sm_net_parts_eval, costs it)", sm_net_kind_name(d->kind));
-    if (d->ports < 2) return sm__fail(err, SM_ERR_VALUE, NULL, "a %s network needs at least 2 ports (got %ld)", sm_net_kind_name(d->kind), d->ports);
-    if (!sm__node(nm, &e, &a, &v)) return sm__fail(err, SM_ERR_VALUE, NULL, "technology %d nm is not in the node table (" SM__NODES_TEXT ")", nm);
-    if ((int)prec < 0 || (int)prec >= SM_PREC_COUNT) return sm__fail(err, SM_ERR_VALUE, NULL, "unknown precision %d", (int)prec);
-    lg = ceil(log2(n) - 1e-12);
-    if (d->kind == SM_NET_BENES && pow(2, lg) != n) return sm__fail(err, SM_ERR_VALUE, NULL, "a benes network needs a power-of-two number of ports (got %ld)", d->ports);
-    hop = d->hop_mm > 0 ? d->hop_mm : SM__HOP_MM * sqrt(a);
-    out->hop_pj = SM__WIRE_PJ_BIT_MM * (v / 0.9) * (v / 0.9) * hop * wb;
-    out->switch_pj = SM__MUX_PJ_BIT * wb * e;
-    mux_um2 = SM__MUX_UM2_BIT * wb * a;   /* one word-wide 2:1 mux */
-    sm__op45(0, prec, &add_pj, &add_um2);
-    add_pj *= e; add_um2 *= a;
-    switch (d->kind) {
-    case SM_NET_BUS:       /* one driver, a wire past every port; a driver/receiver mux per port */
-        out->hops = n - 1; out->area_um2 = n * mux_um2; break;
-    case SM_NET_CROSSBAR:  /* every output is an n:1 mux tree; a word crosses a row and a column */
-        out->switches = lg; out->hops = n - 1; out->area_um2 = n * (n - 1) * mux_um2; break;
-    case SM_NET_BENES:     /* butterfly links at stage k span 2^k ports: n - 1 hops over both halves */
-        out->switches = 2 * lg - 1; out->hops = n - 1; out->area_um2 = (2 * lg - 1) * (n / 2) * 2 * mux_um2; break;
-    case SM_NET_LINEAR:
-        out->adds = (n - 1) / n; out->hops = (n - 1) / n; out->area_um2 = (n - 1) * add_um2; break;
-    case SM_NET_BINARY:    /* level k links span 2^k ports: (n/2) log2 n hops per reduction */
-        out->adds = (n - 1) / n; out->hops = lg / 2; out->area_um2 = (n - 1) * add_um2; break;
-    case SM_NET_FAN:       /* plus two forwarding muxes per adder, one on the path per level */
-        out->adds = (n - 1) / n; out->hops = lg / 2; out->switches = lg; out->area_um2 = (n - 1) * (add_um2 + 2 * mux_um2); break;
-    case SM_NET_ART:       /* three-input adders: a carry-save layer + an adder (~2 adders of area); the
-                              additions per input reduced stay (n-1)/n two-input equivalents */
-        out->adds = (n - 1) / n; out->hops = lg / 2; out->switches = lg; out->area_um2 = (n - 1) * (2 * add_um2 + mux_um2); break;
-    default: break;   /* systolic, mesh, temporal: refused above */
-    }
-    if (d->kind >= SM_NET_LINEAR) out->add_pj = add_pj;
-    out->word_pj = out->hops * out->hop_pj + out->switches * out->switch_pj + out->adds * out->add_pj;
-    return SM_OK;
-}
 
 SMAPI sm_result sm_unit_costs_estimate(sm_unit_costs *c, sm_error *err) {
     double e, a, v, pj, um2;
@@ -4311,6 +6068,7 @@ SMAPI sm_result sm_unit_costs_estimate(sm_unit_costs *c, sm_error *err) {
     SM__FILL(reg_pj_bit, SM__REG_PJ_PER_BIT * e); SM__FILL(reg_um2_bit, SM__REG_AREA_PER_BIT * a);
     SM__FILL(mux_pj_bit, SM__MUX_PJ_BIT * e); SM__FILL(mux_um2_bit, SM__MUX_UM2_BIT * a);
     SM__FILL(cmp_pj_bit, SM__MUX_PJ_BIT * e); SM__FILL(cmp_um2_bit, SM__MUX_UM2_BIT * a);
+    SM__FILL(wire_pj_bit_mm, SM__WIRE_PJ_BIT_MM * (v / 0.9) * (v / 0.9)); SM__FILL(hop_mm, SM__HOP_MM * sqrt(a));
 #undef SM__FILL
     return SM_OK;
 }
@@ -4404,1004 +6162,6 @@ SMAPI sm_result sm_spec_resolve_energy(sm_spec *s, sm_error *err) {
         }
     }
     return SM_OK;
-}
-
-/*=== [@skipsched.impl] WINDOWED LOOKAHEAD/LOOKASIDE SKIP SCHEDULER ============================*/
-#define SM__SS_ENTRIES 256   /* cached answers per cache (then replaced round-robin) */
-#define SM__SS_SHORT 64      /* streams longer than this: a 64-step stream plus steady state */
-
-/* The configuration compiled for the inner loops: per lane, its options as absolute (step, lane). */
-typedef struct sm__ssc {
-    int L, D, O, R;
-    unsigned char order[SM_SKIPSCHED_MAX_LANES];
-    unsigned char t[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];
-    unsigned bit[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];
-    unsigned long long slot[SM_SKIPSCHED_MAX_LANES][SM_SKIPSCHED_MAX_OPTIONS];   /* the slot in a packed window */
-} sm__ssc;
-
-struct sm_skipsched_cache {
-    sm_skipsched cfg;              /* the resolved configuration served (cache and loc cleared) */
-    sm__ssc c;
-    int exact;                     /* the exact chain applies: the buffers below are allocated */
-    int built;                     /* the transition table is filled (on the first exact answer) */
-    long nstates, total;           /* residual states; fresh patterns over all states */
-    unsigned char *adv;            /* [nstates] steps drained in the cycle that left this residual */
-    long *in_first;                /* [nstates + 1]: the transitions into each state, merged */
-    unsigned *in_from;             /* [total] source state | popcount of the fresh bits << 24 */
-    unsigned short *target;        /* [total] scratch: the target of each (state, fresh pattern) */
-    double *in_count;              /* [total] fresh patterns giving that transition */
-    double *pi;                    /* [nstates] stationary distribution (work) */
-    unsigned *step;                /* lanes x depth <= 16: [2^(lanes x depth)] window -> residual | advance << 24 */
-    int step_built;
-    int n, slot;
-    struct { double density; long stream; sm_skipsched_result r; } e[SM__SS_ENTRIES];
-};
-
-static int sm__popcount(unsigned long long x) {
-    x = x - (x >> 1 & 0x5555555555555555ULL);
-    x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
-    return (int)(((x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL) * 0x0101010101010101ULL >> 56);
-}
-static int sm__ss_lane(int i, int off, int L) { int x = (i + off) % L; return x < 0 ? x + L : x; }
-
-static void sm__ss_compile(const sm_skipsched *s, sm__ssc *c) {
-    int i, o;
-    c->L = s->lanes; c->D = s->depth; c->O = s->noptions; c->R = s->rows;
-    for (i = 0; i < c->L; i++) {
-        c->order[i] = (unsigned char)s->order[i];
-        for (o = 0; o < c->O; o++) {
-            c->t[i][o] = (unsigned char)s->option[o].time;
-            c->bit[i][o] = 1u << sm__ss_lane(i, s->option[o].lane, c->L);
-            c->slot[i][o] = 1ULL << (s->option[o].time * c->L + sm__ss_lane(i, s->option[o].lane, c->L));
-        }
-    }
-}
-
-/* The greedy cycle: lanes in level order take their first effectual option. Returns the leading
-   empty steps; busy (may be NULL) counts the pairs taken. */
-static int sm__ss_cycle(const sm__ssc *c, unsigned *w, int *busy) {
-    int lv, o, k = 0, b = 0;
-    for (lv = 0; lv < c->L; lv++) {
-        int i = c->order[lv];
-        for (o = 0; o < c->O; o++) {
-            unsigned *row = &w[c->t[i][o]];
-            if (*row & c->bit[i][o]) { *row &= ~c->bit[i][o]; b++; break; }
-        }
-    }
-    while (k < c->D && !w[k]) k++;
-    if (busy) *busy += b;
-    return k;
-}
-
-/* The same cycle on a window packed into one word (step t, lane i at bit t x lanes + i). */
-static int sm__ss_cycle_packed(const sm__ssc *c, unsigned long long *w) {
-    unsigned long long rowmask = c->L >= 64 ? ~0ULL : (1ULL << c->L) - 1;
-    int lv, o, k = 0;
-    for (lv = 0; lv < c->L; lv++) {
-        int i = c->order[lv];
-        for (o = 0; o < c->O; o++) if (*w & c->slot[i][o]) { *w &= ~c->slot[i][o]; break; }
-    }
-    while (k < c->D && !(*w >> (k * c->L) & rowmask)) k++;
-    return k;
-}
-
-static int sm__ss_same(const sm_skipsched *a, const sm_skipsched *b) {
-    int i;
-    if (a->lanes != b->lanes || a->depth != b->depth || a->noptions != b->noptions || a->norder != b->norder || a->rows != b->rows ||
-        a->side != b->side || a->operand != b->operand || a->stream != b->stream || a->stream_steps != b->stream_steps ||
-        a->row_concentration != b->row_concentration || a->row_period != b->row_period || a->method != b->method ||
-        a->samples != b->samples || a->seed != b->seed) return 0;
-    for (i = 0; i < a->noptions; i++) if (a->option[i].time != b->option[i].time || a->option[i].lane != b->option[i].lane) return 0;
-    for (i = 0; i < a->norder; i++) if (a->order[i] != b->order[i]) return 0;
-    return 1;
-}
-
-/* ---- random numbers (sm__rng): uniform in (0, 1) for logarithms, normal, gamma ---- */
-static double sm__ss_unit(sm__rng *r) { return ((double)(sm__next(r) >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
-static double sm__ss_normal(sm__rng *r) {
-    double u = sm__ss_unit(r), v = sm__ss_unit(r);
-    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
-}
-/* Gamma(a, 1): Marsaglia and Tsang (2000); a < 1 through Gamma(a + 1) x U^(1/a). */
-static double sm__ss_gamma(sm__rng *r, double a) {
-    double d, c, x, v, u;
-    if (a < 1) return sm__ss_gamma(r, a + 1) * pow(sm__ss_unit(r), 1 / a);
-    d = a - 1.0 / 3; c = 1 / sqrt(9 * d);
-    for (;;) {
-        do { x = sm__ss_normal(r); v = 1 + c * x; } while (v <= 0);
-        v = v * v * v; u = sm__ss_unit(r);
-        if (log(u) < 0.5 * x * x + d - d * v + d * log(v)) return d * v;
-    }
-}
-/* A row's density: the mean, or Beta(k p, k (1 - p)) around it when rows cluster. */
-static double sm__ss_row_density(sm__rng *s, double p, double k) {
-    double x, y;
-    if (k <= 0 || p <= 0 || p >= 1) return p;
-    x = sm__ss_gamma(s, k * p); y = sm__ss_gamma(s, k * (1 - p));
-    return x + y > 0 ? x / (x + y) : p;
-}
-/* 2^32 x density, compared with 32 random bits per lane. */
-static unsigned long long sm__ss_threshold(double p) { return p >= 1 ? 4294967296ULL : p <= 0 ? 0 : (unsigned long long)(p * 4294967296.0); }
-static unsigned sm__ss_fresh(sm__rng *s, int L, unsigned long long thr) {
-    unsigned bits = 0;
-    int i;
-    if (thr == 0) return 0;
-    if (thr >= 4294967296ULL) return L >= 32 ? 0xFFFFFFFFu : (1u << L) - 1;
-    for (i = 0; i < L; i += 2) {
-        unsigned long long r = sm__next(s);
-        if ((r & 0xFFFFFFFFULL) < thr) bits |= 1u << i;
-        if (i + 1 < L && (r >> 32) < thr) bits |= 1u << (i + 1);
-    }
-    return bits;
-}
-
-/* ---- Monte-Carlo: `rows` lock-stepped windows over random data; n = 0 continuous, else streams
-   of n steps. Estimates cycles per dense step with batch means over 32 batches. ---- */
-static void sm__ss_montecarlo(sm_skipsched_cache *kc, double p, long n, sm_skipsched_result *out) {
-    enum { NB = 32 };
-    const sm_skipsched *s = &kc->cfg;
-    const sm__ssc *c = &kc->c;
-    const unsigned *tab = NULL;
-    unsigned long long w[SM_SKIPSCHED_MAX_ROWS], thr[SM_SKIPSCHED_MAX_ROWS];
-    sm__rng rs;
-    double bc[NB] = {0}, bs[NB] = {0}, cyc = 0, steps = 0, busy = 0, mean, var = 0, per_batch = (double)s->samples / NB;
-    long period = s->row_period > 0 ? s->row_period : (n > 0 ? 0 : 256), pos, per, warm = n > 0 ? 0 : 8L * c->D;
-    int r, j, b = 0, L = c->L, D = c->D;
-    union { double d; unsigned long long u; } key;
-    key.d = p;
-    rs.s = (unsigned long long)s->seed ^ (key.u * 0x9E3779B97F4A7C15ULL) ^ ((unsigned long long)n * 0xD1B54A32D192ED03ULL);
-    sm__next(&rs);
-    if (kc->step) {   /* small windows: every cycle is one table lookup */
-        if (!kc->step_built) {
-            unsigned x, nx = 1u << (L * D);
-            for (x = 0; x < nx; x++) {
-                unsigned long long y = x;
-                int k = sm__ss_cycle_packed(c, &y);
-                kc->step[x] = (unsigned)y | (unsigned)k << 24;
-            }
-            kc->step_built = 1;
-        }
-        tab = kc->step;
-    }
-    for (r = 0; r < c->R; r++) thr[r] = sm__ss_threshold(p);
-    for (;;) {   /* one stream (continuous: one endless stream) */
-        for (r = 0; r < c->R; r++) {
-            if (s->row_concentration > 0) thr[r] = sm__ss_threshold(sm__ss_row_density(&rs, p, s->row_concentration));
-            for (w[r] = 0, j = 0; j < D && (n == 0 || j < n); j++) w[r] |= (unsigned long long)sm__ss_fresh(&rs, L, thr[r]) << (j * L);
-        }
-        per = 0;
-        pos = 0;
-        for (;;) {
-            int k = D;
-            long done;
-            for (r = 0; r < c->R; r++) {
-                int kr;
-                if (tab) { unsigned y = tab[w[r]]; busy += sm__popcount(w[r]) - sm__popcount(y & 0xFFFFFFu); w[r] = y & 0xFFFFFFu; kr = (int)(y >> 24); }
-                else { unsigned long long before = w[r]; kr = sm__ss_cycle_packed(c, &w[r]); busy += sm__popcount(before) - sm__popcount(w[r]); }
-                if (kr < k) k = kr;
-            }
-            done = n > 0 && pos + k > n ? n - pos : k;   /* steps past a stream's end are not work */
-            pos += k;
-            if (warm > 0) warm--;
-            else {
-                bc[b] += 1; bs[b] += (double)done; cyc += 1; steps += (double)done;
-                if (bs[b] >= per_batch && b < NB - 1) b++;
-            }
-            if (n > 0 ? pos >= n : steps >= (double)s->samples) break;
-            per += k;
-            if (period > 0 && s->row_concentration > 0 && per >= period) {   /* the rows take new densities */
-                per -= period;
-                for (r = 0; r < c->R; r++) thr[r] = sm__ss_threshold(sm__ss_row_density(&rs, p, s->row_concentration));
-            }
-            for (r = 0; r < c->R; r++) {   /* drop k steps, append the next ones */
-                w[r] = k * L >= 64 ? 0 : w[r] >> (k * L);
-                for (j = D - k; j < D; j++)
-                    if (n == 0 || pos + j < n) w[r] |= (unsigned long long)sm__ss_fresh(&rs, L, thr[r]) << (j * L);
-            }
-        }
-        if (n == 0 || steps >= (double)s->samples) break;
-    }
-    /* batch means: cycles per step in each batch */
-    mean = cyc / steps;
-    for (b = 0; b < NB; b++) { double x = bs[b] > 0 ? bc[b] / bs[b] - mean : 0; var += x * x; }
-    out->cycles_per_step = mean;
-    out->std_error = sqrt(var / (NB * (NB - 1.0)));
-    out->lane_busy = busy / (cyc * L * c->R);
-    out->exact = 0;
-}
-
-/* ---- exact chain for one row: the state is the residual of steps +1..+depth-1 after a cycle.
-   From state y the window advances adv(y) steps and adv(y) x lanes fresh bits arrive; a transition's
-   probability depends on the density only through the popcount of those bits, so the transitions
-   are enumerated once per configuration, merged, and stored by target for Gauss-Seidel sweeps. ---- */
-/* Sizes the table for the configuration (allocates; at cache creation). */
-static sm_result sm__ss_table_alloc(sm_skipsched_cache *k, sm_error *err) {
-    const sm__ssc *c = &k->c;
-    int L = c->L, D = c->D;
-    unsigned mask = (1u << L) - 1;
-    long y;
-    k->nstates = 1L << (L * (D - 1));
-    k->adv = (unsigned char *)malloc((size_t)k->nstates);
-    k->pi = (double *)malloc(sizeof(double) * (size_t)k->nstates);
-    k->in_first = (long *)malloc(sizeof(long) * ((size_t)k->nstates + 1));
-    if (!k->adv || !k->pi || !k->in_first) return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
-    k->total = 0;
-    for (y = 0; y < k->nstates; y++) {
-        int a = 1;
-        while (a < D && !((unsigned long)y >> ((a - 1) * L) & mask)) a++;
-        k->adv[y] = (unsigned char)a;
-        k->total += 1L << (a * L);
-    }
-    k->in_from = (unsigned *)malloc(sizeof(unsigned) * (size_t)k->total);
-    k->target = (unsigned short *)malloc(sizeof(unsigned short) * (size_t)k->total);
-    k->in_count = (double *)malloc(sizeof(double) * (size_t)k->total);
-    if (!k->in_from || !k->target || !k->in_count) return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
-    return SM_OK;
-}
-
-/* Fills the table (no allocation): schedule every (state, fresh pattern) once, bucket the
-   transitions by target (counting sort; sources arrive in increasing order), then merge equal
-   (source, popcount) pairs inside each bucket. */
-static void sm__ss_table_build(sm_skipsched_cache *k) {
-    const sm__ssc *c = &k->c;
-    int L = c->L, D = c->D;
-    unsigned mask = (1u << L) - 1;
-    long y, i, at = 0, m = 0, t;
-    for (y = 0; y <= k->nstates; y++) k->in_first[y] = 0;
-    for (y = 0; y < k->nstates; y++) {
-        int a = k->adv[y], j;
-        unsigned long f, nf = 1UL << (a * L);
-        for (f = 0; f < nf; f++) {
-            unsigned w[SM_SKIPSCHED_MAX_DEPTH], ny = 0;
-            for (j = 0; j < D; j++)
-                w[j] = j + a <= D - 1 ? (unsigned)((unsigned long)y >> ((j + a - 1) * L)) & mask : (unsigned)(f >> ((j - (D - a)) * L)) & mask;
-            sm__ss_cycle(c, w, NULL);
-            for (j = 1; j < D; j++) ny |= w[j] << ((j - 1) * L);
-            k->target[at++] = (unsigned short)ny;
-            k->in_first[ny + 1]++;
-        }
-    }
-    for (y = 0; y < k->nstates; y++) k->in_first[y + 1] += k->in_first[y];
-    for (y = 0, at = 0; y < k->nstates; y++) {   /* place: in_first[t] runs along bucket t meanwhile */
-        unsigned long f, nf = 1UL << (k->adv[y] * L);
-        for (f = 0; f < nf; f++, at++) {
-            long *pos = &k->in_first[k->target[at]];
-            k->in_from[*pos] = (unsigned)y | (unsigned)sm__popcount(f) << 24;
-            (*pos)++;
-        }
-    }
-    for (y = k->nstates; y > 0; y--) k->in_first[y] = k->in_first[y - 1];   /* undo the advance */
-    k->in_first[0] = 0;
-    for (t = 0; t < k->nstates; t++) {   /* merge in place: same source and popcount -> one entry with a count */
-        long lo = k->in_first[t], hi = k->in_first[t + 1], run = m;
-        k->in_first[t] = m;
-        for (i = lo; i < hi; i++) {
-            long q;
-            if (m > run && (k->in_from[m - 1] & 0xFFFFFF) != (k->in_from[i] & 0xFFFFFF)) run = m;   /* a new source */
-            for (q = run; q < m && k->in_from[q] != k->in_from[i]; q++) {}
-            if (q < m) { k->in_count[q] += 1; continue; }
-            k->in_from[m] = k->in_from[i];
-            k->in_count[m] = 1;
-            m++;
-        }
-    }
-    k->in_first[k->nstates] = m;
-    k->built = 1;
-}
-
-/* The stationary distribution by Gauss-Seidel sweeps (highest state first: the residual drains
-   toward low states), normalised per sweep; steps per cycle = E[advance]. */
-static void sm__ss_exact(sm_skipsched_cache *k, double p, sm_skipsched_result *out) {
-    const sm__ssc *c = &k->c;
-    double pw[SM_SKIPSCHED_MAX_DEPTH + 1][SM_SKIPSCHED_EXACT_BITS + 1], ek = 0, prev = 0;
-    long y, i;
-    int a, m, it;
-    if (!k->built) sm__ss_table_build(k);
-    for (a = 1; a <= c->D; a++)
-        for (m = 0; m <= a * c->L; m++) pw[a][m] = pow(p, m) * pow(1 - p, a * c->L - m);
-    for (y = 0; y < k->nstates; y++) k->pi[y] = 1 / (double)k->nstates;
-    for (it = 0; it < 1000000; it++) {
-        double tot = 0;
-        for (y = k->nstates - 1; y >= 0; y--) {
-            double in = 0, self = 0;
-            for (i = k->in_first[y]; i < k->in_first[y + 1]; i++) {
-                long from = (long)(k->in_from[i] & 0xFFFFFF);
-                double w = k->in_count[i] * pw[k->adv[from]][k->in_from[i] >> 24];
-                if (from == y) self += w; else in += k->pi[from] * w;
-            }
-            if (self < 1) k->pi[y] = in / (1 - self);
-            tot += k->pi[y];
-        }
-        ek = 0;
-        for (y = 0; y < k->nstates; y++) { k->pi[y] /= tot; ek += k->pi[y] * k->adv[y]; }
-        if (it > 2 && fabs(ek - prev) <= 1e-12 * ek) break;   /* then the error is far below any use of it */
-        prev = ek;
-    }
-    out->cycles_per_step = 1 / ek;
-    out->lane_busy = p * ek;
-    out->std_error = 0;
-    out->exact = 1;
-}
-
-#define SM__SS_BAD(...) sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, __VA_ARGS__)
-SMAPI sm_result sm_skipsched_resolve(const sm_skipsched *s, sm_skipsched *o, sm_error *err) {
-    int i, j, maxt = 0, seen[SM_SKIPSCHED_MAX_LANES] = {0};
-    *o = *s;
-    if (o->lanes == 0) o->lanes = 4;
-    if (o->lanes < 1 || o->lanes > SM_SKIPSCHED_MAX_LANES) return SM__SS_BAD("[skipsched] lanes: %d (1..%d)", o->lanes, SM_SKIPSCHED_MAX_LANES);
-    if (o->noptions < 0 || o->noptions > SM_SKIPSCHED_MAX_OPTIONS) return SM__SS_BAD("[skipsched] options: %d of them (at most %d)", o->noptions, SM_SKIPSCHED_MAX_OPTIONS);
-    if (o->depth < 0 || o->depth > SM_SKIPSCHED_MAX_DEPTH) return SM__SS_BAD("[skipsched] depth: %d (1..%d)", o->depth, SM_SKIPSCHED_MAX_DEPTH);
-    for (i = 0; i < o->noptions; i++) {   /* offsets wrap around the ring: keep them in (-lanes/2, lanes/2] */
-        int off = sm__ss_lane(0, o->option[i].lane, o->lanes);
-        if (o->option[i].time < 0 || o->option[i].time >= SM_SKIPSCHED_MAX_DEPTH)
-            return SM__SS_BAD("[skipsched] options: option %d looks %d steps ahead (0..%d)", i + 1, o->option[i].time, SM_SKIPSCHED_MAX_DEPTH - 1);
-        o->option[i].lane = 2 * off > o->lanes ? off - o->lanes : off;
-        if (o->option[i].time > maxt) maxt = o->option[i].time;
-        for (j = 0; j < i; j++)
-            if (o->option[j].time == o->option[i].time && o->option[j].lane == o->option[i].lane)
-                return SM__SS_BAD("[skipsched] options: option %d reaches the same slot as option %d (lane offsets wrap around %d lanes)", i + 1, j + 1, o->lanes);
-    }
-    if (o->depth == 0) o->depth = maxt + 1;
-    if (maxt >= o->depth) return SM__SS_BAD("[skipsched] options: an option looks %d steps ahead, beyond a depth of %d", maxt, o->depth);
-    if (o->lanes * o->depth > 64) return SM__SS_BAD("[skipsched] lanes x depth: %d x %d slots (at most 64)", o->lanes, o->depth);
-    if (o->noptions == 0) {   /* lookahead only */
-        o->noptions = o->depth;
-        for (i = 0; i < o->depth; i++) { o->option[i].time = i; o->option[i].lane = 0; }
-    }
-    if (o->option[0].time != 0 || o->option[0].lane != 0)
-        return SM__SS_BAD("[skipsched] options: the first option must be the dense slot 0:0 (then every step takes at most one cycle)");
-    if (o->norder == 0) { o->norder = o->lanes; for (i = 0; i < o->lanes; i++) o->order[i] = i; }
-    if (o->norder != o->lanes) return SM__SS_BAD("[skipsched] order: %d lanes listed, need each of the %d lanes once", o->norder, o->lanes);
-    for (i = 0; i < o->lanes; i++) {
-        if (o->order[i] < 0 || o->order[i] >= o->lanes || seen[o->order[i]]) return SM__SS_BAD("[skipsched] order: lane %d is out of range or listed twice", o->order[i]);
-        seen[o->order[i]] = 1;
-    }
-    if (o->rows == 0) o->rows = 1;
-    if (o->rows < 1 || o->rows > SM_SKIPSCHED_MAX_ROWS) return SM__SS_BAD("[skipsched] rows: %d (1..%d)", o->rows, SM_SKIPSCHED_MAX_ROWS);
-    if (o->side == SM_SKIPSCHED_OPERAND && (o->operand < 0 || o->operand >= SM_MAX_TENSORS)) return SM__SS_BAD("[skipsched] operand: index %d", o->operand);
-    if (o->stream == SM_SKIPSCHED_STREAM_FIXED && o->stream_steps < 1) return SM__SS_BAD("[skipsched] stream: streams of %ld steps (at least 1)", o->stream_steps);
-    if (!(o->row_concentration >= 0) || !isfinite(o->row_concentration)) return SM__SS_BAD("[skipsched] row_concentration: %g (>= 0)", o->row_concentration);
-    if (o->row_period < 0) return SM__SS_BAD("[skipsched] row_period: %ld (>= 0)", o->row_period);
-    if (o->samples == 0) o->samples = 65536;
-    if (o->samples < 64 || o->samples > (1L << 24)) return SM__SS_BAD("[skipsched] samples: %ld dense steps (64..16777216: the Monte-Carlo stays bounded)", o->samples);
-    if (o->method == SM_SKIPSCHED_EXACT && (o->rows != 1 || o->row_concentration > 0 || o->lanes * o->depth > SM_SKIPSCHED_EXACT_BITS))
-        return SM__SS_BAD("[skipsched] method: the exact chain needs one row, no clustering and lanes x depth <= %d", SM_SKIPSCHED_EXACT_BITS);
-    return SM_OK;
-}
-#undef SM__SS_BAD
-
-static int sm__ss_exact_applies(const sm_skipsched *r) {
-    return r->method != SM_SKIPSCHED_MONTECARLO && r->rows == 1 && r->row_concentration <= 0 && r->lanes * r->depth <= SM_SKIPSCHED_EXACT_BITS;
-}
-
-SMAPI sm_result sm_skipsched_cache_create(const sm_skipsched *s, sm_skipsched_cache **out, sm_error *err) {
-    sm_skipsched_cache *k;
-    sm_result r;
-    *out = NULL;
-    if (!(k = (sm_skipsched_cache *)calloc(1, sizeof *k))) return sm__fail(err, SM_ERR_LIMIT, NULL, "skipsched: out of memory");
-    if ((r = sm_skipsched_resolve(s, &k->cfg, err)) != SM_OK) { free(k); return r; }
-    k->cfg.cache = NULL;
-    memset(&k->cfg.loc, 0, sizeof k->cfg.loc);
-    sm__ss_compile(&k->cfg, &k->c);
-    if (k->cfg.lanes * k->cfg.depth <= SM_SKIPSCHED_EXACT_BITS && !(k->step = (unsigned *)malloc(sizeof(unsigned) << (k->cfg.lanes * k->cfg.depth)))) {
-        sm_skipsched_cache_free(k);
-        return sm__fail(err, SM_ERR_LIMIT, NULL, "[skipsched] out of memory");
-    }
-    if (sm__ss_exact_applies(&k->cfg)) {
-        if ((r = sm__ss_table_alloc(k, err)) != SM_OK) { sm_skipsched_cache_free(k); return r; }
-        k->exact = 1;
-    }
-    *out = k;
-    return SM_OK;
-}
-
-SMAPI void sm_skipsched_cache_free(sm_skipsched_cache *k) {
-    if (!k) return;
-    free(k->adv); free(k->pi); free(k->in_first); free(k->in_from); free(k->target); free(k->in_count); free(k->step);
-    free(k);
-}
-
-/* One answer, from the cache or computed and cached. */
-static const sm_skipsched_result *sm__ss_answer(sm_skipsched_cache *k, double p, long n) {
-    int i;
-    sm_skipsched_result r;
-    for (i = 0; i < k->n; i++) if (k->e[i].density == p && k->e[i].stream == n) return &k->e[i].r;
-    memset(&r, 0, sizeof r);
-    if (p <= 0 || p >= 1) {   /* no effectual pair: the window drains whole; all effectual: one step per cycle */
-        double d = p <= 0 ? (double)k->c.D : 1;
-        r.cycles_per_step = n > 0 ? ceil((double)n / d) / (double)n : 1 / d;
-        r.lane_busy = p <= 0 ? 0 : 1;
-        r.exact = 1;
-    } else if (n == 0 && k->exact) sm__ss_exact(k, p, &r);
-    else if (n > SM__SS_SHORT) {   /* transients at both ends last a few cycles: short stream + steady state */
-        sm_skipsched_result head = *sm__ss_answer(k, p, SM__SS_SHORT), tail = *sm__ss_answer(k, p, 0);
-        double c = SM__SS_SHORT * head.cycles_per_step + (double)(n - SM__SS_SHORT) * tail.cycles_per_step;
-        r.cycles_per_step = c / (double)n;
-        r.std_error = (SM__SS_SHORT * head.std_error + (double)(n - SM__SS_SHORT) * tail.std_error) / (double)n;
-        r.lane_busy = p / r.cycles_per_step;
-    } else sm__ss_montecarlo(k, p, n, &r);
-    r.speedup = 1 / r.cycles_per_step;
-    i = k->n < SM__SS_ENTRIES ? k->n++ : (k->slot++ % SM__SS_ENTRIES);
-    k->e[i].density = p; k->e[i].stream = n; k->e[i].r = r;
-    return &k->e[i].r;
-}
-
-SMAPI sm_result sm_skipsched_expect(const sm_skipsched *s, double density, long stream_steps, sm_skipsched_result *out, sm_error *err) {
-    sm_skipsched r;
-    sm_result rc;
-    memset(out, 0, sizeof *out);
-    if ((rc = sm_skipsched_resolve(s, &r, err)) != SM_OK) return rc;
-    if (!s->cache) return sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, "[skipsched] no cache: create one with sm_skipsched_cache_create and set .cache");
-    if (!sm__ss_same(&r, &s->cache->cfg)) return sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, "[skipsched] the cache was created for another configuration");
-    if (!(density >= 0 && density <= 1)) return sm__fail(err, SM_ERR_VALUE, NULL, "[skipsched] density %g is not in [0, 1]", density);
-    if (stream_steps < 0) return sm__fail(err, SM_ERR_VALUE, NULL, "[skipsched] stream of %ld steps", stream_steps);
-    if (r.method == SM_SKIPSCHED_EXACT && stream_steps != 0) return sm__fail(err, SM_ERR_VALUE, s->loc.file[0] ? &s->loc : NULL, "[skipsched] method exact answers continuous streams only (stream = continuous)");
-    *out = *sm__ss_answer(s->cache, density, stream_steps);
-    return SM_OK;
-}
-
-SMAPI int sm_skipsched_cycle(const sm_skipsched *s, unsigned *win, int *pick) {
-    int lv, o, i, k = 0;
-    for (i = 0; pick && i < s->lanes; i++) pick[i] = -1;
-    for (lv = 0; lv < s->lanes; lv++) {
-        i = s->order[lv];
-        for (o = 0; o < s->noptions; o++) {
-            unsigned b = 1u << sm__ss_lane(i, s->option[o].lane, s->lanes);
-            if (win[s->option[o].time] & b) { win[s->option[o].time] &= ~b; if (pick) pick[i] = o; break; }
-        }
-    }
-    while (k < s->depth && !win[k]) k++;
-    return k;
-}
-
-SMAPI long sm_skipsched_trace(const sm_skipsched *s, const unsigned *masks, int rows, long nsteps) {
-    unsigned w[SM_SKIPSCHED_MAX_ROWS][SM_SKIPSCHED_MAX_DEPTH];
-    long pos = 0, cycles = 0;
-    int r, j, D = s->depth;
-    if (rows < 1 || rows > SM_SKIPSCHED_MAX_ROWS) return -1;
-    for (r = 0; r < rows; r++) for (j = 0; j < D; j++) w[r][j] = j < nsteps ? masks[(long)r * nsteps + j] : 0;
-    while (pos < nsteps) {
-        int k = D;
-        for (r = 0; r < rows; r++) { int kr = sm_skipsched_cycle(s, w[r], NULL); if (kr < k) k = kr; }
-        if (k < 1) return -1;   /* cannot happen with the dense slot first */
-        cycles++;
-        pos += k;
-        for (r = 0; r < rows; r++) {
-            for (j = 0; j + k < D; j++) w[r][j] = w[r][j + k];
-            for (; j < D; j++) w[r][j] = pos + j < nsteps ? masks[(long)r * nsteps + pos + j] : 0;
-        }
-    }
-    return cycles;
-}
-
-SMAPI sm_result sm_skipsched_skip(const sm_skip_query *q, const void *params, sm_skip_answer *out) {
-    const sm_skipsched *s = (const sm_skipsched *)params;
-    sm_skipsched_result res;
-    double p = 1;
-    long n = 0;
-    int i;
-    sm_result rc;
-    if (!s || q->noperands < 1) return SM_ERR_VALUE;
-    if (s->side == SM_SKIPSCHED_BOTH) for (i = 0; i < q->noperands; i++) p *= q->density[i];
-    else if (s->side == SM_SKIPSCHED_OPERAND) { if (s->operand >= q->noperands) return SM_ERR_VALUE; p = q->density[s->operand]; }
-    else for (i = 0; i < q->noperands; i++) if (q->density[i] < p) p = q->density[i];
-    p = floor(p * 1e6 + 0.5) / 1e6;   /* a tensor's mean density is nnz / size: six places keep the cache small */
-    if (s->stream == SM_SKIPSCHED_STREAM_FIXED) n = s->stream_steps;
-    else if (s->stream == SM_SKIPSCHED_STREAM_MAPPING) n = q->stream_steps > 0 ? (long)q->stream_steps : 0;
-    if ((rc = sm_skipsched_expect(s, p, n, &res, NULL)) != SM_OK) return rc;
-    out->cycles = ceil(q->dense_cycles * res.cycles_per_step - 1e-9);
-    if (out->cycles < 1 && q->dense_cycles > 0) out->cycles = 1;
-    out->effectual = floor(q->computes * p + 0.5);
-    return SM_OK;
-}
-
-/*=== [@network.impl] DISTRIBUTION AND REDUCTION NETWORKS =======================================*/
-static double sm__log2ceil(double n) { return n <= 1 ? 0 : ceil(log2(n) - 1e-9); }
-
-SMAPI double sm_net_latency(const sm_net_desc *n, double m) {
-    double p = n->ports > 0 ? (double)n->ports : 1;
-    switch (n->kind) {
-    case SM_NET_SYSTOLIC: case SM_NET_LINEAR: return p - 1;   /* every hop of the chain, whatever m */
-    case SM_NET_TEMPORAL: return m > 0 ? m : 0;
-    case SM_NET_BINARY: case SM_NET_ART: case SM_NET_FAN: return sm__log2ceil(p);
-    case SM_NET_MESH: return m > 0 ? m : 1;                    /* m = hops */
-    case SM_NET_BUS: case SM_NET_CROSSBAR: case SM_NET_BENES: return 1;
-    default: return 0;
-    }
-}
-
-/* One scaled component energy / area (scale 0 -> 1). */
-static double sm__ce(const sm_unit_costs *c, double pj) { return pj * (c->energy_scale > 0 ? c->energy_scale : 1); }
-static double sm__ca(const sm_unit_costs *c, double um2) { return um2 * (c->area_scale > 0 ? c->area_scale : 1); }
-
-SMAPI sm_result sm_net_parts_eval(const sm_net_desc *n, const sm_unit_costs *c, sm_net_parts *o, sm_error *err) {
-    double N = n->ports > 0 ? (double)n->ports : 1, W = n->word_bits > 0 ? n->word_bits : 16, lg = sm__log2ceil(N);
-    double add3_pj = c->add3_pj > 0 ? c->add3_pj : 2 * c->add_pj, add3_um2 = c->add3_um2 > 0 ? c->add3_um2 : 2 * c->add_um2;
-    double wave_mux = 0, wave_reg = 0, wave_cmp = 0, wave_add = 0, wave_add3 = 0;
-    memset(o, 0, sizeof *o);
-    if (N > 1 << 24) return sm__fail(err, SM_ERR_LIMIT, NULL, "network %s: %.0f ports is more than 2^24", sm_net_kind_name(n->kind), N);
-    o->latency = sm_net_latency(n, N);
-    switch (n->kind) {
-    case SM_NET_SYSTOLIC:   /* a register per hop; a word to every port is written N times */
-        o->levels = N; o->reg_bits = N * W; wave_reg = N * W;
-        break;
-    case SM_NET_BUS:        /* a buffer tree: N - 1 drivers per bit, all toggled by a broadcast */
-        o->levels = lg; o->mux_bits = (N - 1) * W; wave_mux = (N - 1) * W;
-        break;
-    case SM_NET_CROSSBAR:   /* an N:1 multiplexer per output; a word passes log2 N of its stages */
-        o->levels = lg; o->mux_bits = N * (N - 1) * W; wave_mux = N * lg * W;
-        break;
-    case SM_NET_BENES:      /* levels x N switches of two 2:1 multiplexers per bit and two
-                               configuration bits; a word passes one multiplexer per level */
-        o->levels = 2 * lg + 1;
-        o->mux_bits = o->levels * N * 2 * W;
-        o->reg_bits = o->levels * N * 2;
-        wave_mux = N * o->levels * W;
-        break;
-    case SM_NET_MESH:       /* per node a 5-port switch: five 4:1 multiplexers per bit and a link register */
-        o->levels = N; o->mux_bits = N * 5 * 3 * W; o->reg_bits = N * W;
-        wave_mux = N * 3 * W; wave_reg = N * W;
-        break;
-    case SM_NET_LINEAR:     /* a chain: N - 1 adders and a partial-sum register per PE */
-        o->levels = N; o->adders = N - 1; o->reg_bits = N * W;
-        wave_add = N - 1; wave_reg = N * W;
-        break;
-    case SM_NET_TEMPORAL:   /* an accumulator per PE */
-        o->levels = 1; o->adders = N; o->reg_bits = N * W;
-        wave_add = N; wave_reg = N * W;
-        break;
-    case SM_NET_BINARY:       /* N - 1 adders, a pipeline register after each */
-        o->levels = lg; o->adders = N - 1; o->reg_bits = (N - 1) * W;
-        wave_add = N - 1; wave_reg = (N - 1) * W;
-        break;
-    case SM_NET_ART:        /* N - 1 three-input adders (two children and a sibling), registered */
-        o->levels = lg; o->adders3 = N - 1; o->reg_bits = (N - 1) * W;
-        wave_add3 = N - 1; wave_reg = (N - 1) * W;
-        break;
-    case SM_NET_FAN: {      /* the binary tree plus forwarding links. In-order numbering: adder i sits
-                               at level L = trailing ones of i, N / 2^(L+1) adders per level. An adder
-                               at level L >= 1 takes links from i +- 2^(l-1), l = 1..L: two tree
-                               children and 2(L - 1) forwarded inputs, each delayed by a flop per
-                               level it skips (L - l), and picks two with 2(L - 1) 2:1 multiplexers
-                               per bit; a level-0 adder bypasses with one multiplexer per bit; one
-                               log2 N-bit comparator of vector ids per adder. */
-        double L, cnt, ffw = 0, mux = 0;
-        o->levels = lg; o->adders = N - 1;
-        for (L = 0; L < lg; L++) {
-            cnt = N / pow(2, L + 1);
-            ffw += cnt * L * (L - 1);
-            mux += cnt * (L >= 1 ? 2 * (L - 1) : 1);
-        }
-        o->reg_bits = (N - 1 + ffw) * W;
-        o->mux_bits = mux * W;
-        o->cmp_bits = (N - 1) * (lg > 0 ? lg : 1);
-        wave_add = N - 1; wave_reg = o->reg_bits; wave_mux = o->mux_bits; wave_cmp = o->cmp_bits;
-        break;
-    }
-    default: return sm__fail(err, SM_ERR_VALUE, NULL, "network kind %d is not known", (int)n->kind);
-    }
-    o->area_um2 = sm__ca(c, o->adders * c->add_um2 + o->adders3 * add3_um2 + o->reg_bits * c->reg_um2_bit +
-                            o->mux_bits * c->mux_um2_bit + o->cmp_bits * c->cmp_um2_bit);
-    o->wave_pj = sm__ce(c, wave_add * c->add_pj + wave_add3 * add3_pj + wave_reg * c->reg_pj_bit +
-                           wave_mux * c->mux_pj_bit + wave_cmp * c->cmp_pj_bit);
-    o->word_pj = o->wave_pj / N;
-    return SM_OK;
-}
-
-/*=== [@array.impl] SPATIAL GEMM ARRAYS: FOLDS, DATAFLOWS, TIMING ===============================*/
-SMAPI double sm_run_padding(double p_zero, int run_bits) {
-    /* A zero run of length g before a non-zero needs floor(g / 2^b) stored zeros (each one ends a
-       maximal run of 2^b - 1 zeros); with geometric runs, E = sum_j P(g >= j 2^b) = q / (1 - q). */
-    double q;
-    if (run_bits < 0 || run_bits > 30 || !(p_zero >= 0) || p_zero >= 1) return p_zero >= 1 ? HUGE_VAL : 0;
-    q = pow(p_zero, ldexp(1, run_bits));
-    return q / (1 - q);
-}
-
-/* E[ceil(X / q)], X ~ Binomial(n, p), summed over the bulk of the pmf (mode +- 12 sd). */
-static double sm__binom_ceil(double n, double p, double q) {
-    double mean, sd, lo, hi, k, s = 0, w = 0, lp, lq;
-    if (n <= 0 || p <= 0) return 0;
-    if (q <= 1) return n * p;
-    if (p >= 1) return ceil(n / q - 1e-9);
-    mean = n * p;
-    sd = sqrt(n * p * (1 - p));
-    if (sd > 8 * q) return mean / q + (q - 1) / (2 * q);   /* the remainder mod q is then uniform */
-    lo = fmax(0, floor(mean - 12 * sd - 2));
-    hi = fmin(n, ceil(mean + 12 * sd + 2));
-    lp = log(p); lq = log1p(-p);
-    for (k = lo; k <= hi; k++) {
-        double pk = exp(sm__lchoose(n, k) + k * lp + (n - k) * lq);
-        s += pk * ceil(k / q - 1e-9);
-        w += pk;
-    }
-    return w > 0 ? s / w : ceil(mean / q);
-}
-
-/* Expected maximum over `count` independent values of mean mu and standard deviation sd: the
-   first-order Gaussian extreme value mu + sd sqrt(2 ln count). */
-static double sm__expected_max(double mu, double sd, double count) {
-    return count > 1 ? mu + sd * sqrt(2 * log(count)) : mu;
-}
-
-/* The array with its defaults resolved (the spec's copy stays as written). */
-static void sm__array_resolve(const sm_spec *s, sm_array *a) {
-    *a = s->array;
-    if (a->rows < 1) a->rows = 1;
-    if (a->cols < 1) a->cols = 1;
-    if (a->kind == SM_ARRAY_SYSTOLIC) {
-        if (a->nshapes == 0) { a->nshapes = 1; a->shape_rows[0] = a->rows; a->shape_cols[0] = a->cols; }
-        a->pes = a->shape_rows[0] * a->shape_cols[0];
-        a->group = a->shape_rows[0];
-        a->distribution = SM_NET_SYSTOLIC;   /* the structure of a systolic array */
-        a->reduction = SM_NET_LINEAR;
-    } else {
-        if (a->pes < 1) a->pes = a->rows * a->cols;
-        if (a->group < 1 || a->group > a->pes) a->group = a->pes;
-        if (a->reduction == SM_NET_BUS) a->reduction = SM_NET_BINARY;   /* 0, not a reduction: the default */
-    }
-    if (a->depth <= 0) a->depth = 1;
-    if (a->word_bits < 1) a->word_bits = s->problem.word_bits > 0 ? s->problem.word_bits : 16;
-    if (a->acc_bits < 1) a->acc_bits = 32;
-    if (a->combine < 1) a->combine = 1;
-    if (a->pair_bw <= 0) a->pair_bw = a->load_bw;
-    if (a->cartesian_f < 1) a->cartesian_f = 1;
-    if (a->cartesian_i < 1) a->cartesian_i = 1;
-    if (!a->dataflows) a->dataflows = SM_DF_A_STA | SM_DF_B_STA;
-    if (!a->outer_split) a->outer_split = 7;
-}
-
-/* The networks of a flexible array: distribution and reduction within a group, the mesh between
-   groups (links one group wide). A systolic array's are one chain each over all its PEs. */
-static int sm__array_nets(const sm_array *a, sm_net_desc *dist, sm_net_desc *red, sm_net_desc *noc) {
-    long g = a->kind == SM_ARRAY_SYSTOLIC ? a->pes : a->group;
-    memset(dist, 0, sizeof *dist); memset(red, 0, sizeof *red); memset(noc, 0, sizeof *noc);
-    dist->kind = a->distribution; dist->ports = g; dist->word_bits = a->word_bits;
-    red->kind = a->reduction; red->ports = g; red->word_bits = a->acc_bits;
-    noc->kind = a->noc; noc->ports = a->pes / a->group; noc->word_bits = a->word_bits * (int)(a->group > 4096 ? 4096 : a->group);
-    return a->kind == SM_ARRAY_FLEXIBLE && a->pes / a->group > 1;   /* a network between groups */
-}
-
-static sm_result sm__array_area(const sm_spec *s, const sm_array *a, double *um2, sm_error *err) {
-    sm_net_desc dn, rn, nn;
-    sm_net_parts dc, rc, nc;
-    const sm_unit_costs *c = &s->unit_costs;
-    double P = (double)a->pes, groups = a->kind == SM_ARRAY_SYSTOLIC ? 1 : P / (double)a->group;
-    sm_result r;
-    int has_noc = sm__array_nets(a, &dn, &rn, &nn);
-    memset(&nc, 0, sizeof nc);
-    if ((r = sm_net_parts_eval(&dn, c, &dc, err)) != SM_OK || (r = sm_net_parts_eval(&rn, c, &rc, err)) != SM_OK ||
-        (has_noc && (r = sm_net_parts_eval(&nn, c, &nc, err)) != SM_OK)) return r;
-    /* multipliers, the stationary words they hold, one group's networks per group, the mesh */
-    *um2 = sm__ca(c, P * c->mult_um2 + P * a->depth * a->word_bits * c->reg_um2_bit) +
-           groups * (dc.area_um2 + rc.area_um2) + nc.area_um2 + a->controller_um2;
-    return SM_OK;
-}
-
-SMAPI sm_result sm_array_area(const sm_spec *s, double *um2, sm_error *err) {
-    sm_array a;
-    sm__array_resolve(s, &a);
-    return sm__array_area(s, &a, um2, err);
-}
-
-/* One evaluated candidate (a dataflow, a shape or a fold size). */
-typedef struct sm__cand {
-    double folds, load, stream, add, performed, mapped, mapped_nz, slots;
-    double sram_reads, sram_writes, stream_words, noc_hops, dist_words, red_words;
-    double fold_k, merge_cmp;
-    long rows, cols;
-} sm__cand;
-
-static double sm__cand_cycles(const sm__cand *c) { return c->load + c->stream + c->add; }
-
-/* Fraction of stationary values mapped (which zeros are left out). */
-static double sm__mapped_fraction(const sm_array *a, double ds, double dt, double S) {
-    switch (a->stationary) {
-    case SM_STA_NONZERO: return ds;
-    case SM_STA_USEFUL: return ds * (1 - pow(1 - dt, S));
-    default: return 1;
-    }
-}
-
-/* A stationary dataflow on a systolic array of R x C: K along the rows, the stationary operand's
-   other dim D along the columns, S vectors streamed per fold. */
-static void sm__systolic_sta(const sm_array *a, long R, long C, double D, double S, double K, double B,
-                             double ds, double dt, sm__cand *o) {
-    double comb = 1, Dp, fd = 1, held;
-    (void)dt;
-    memset(o, 0, sizeof *o);
-    if (a->combine > 1 && ds > 0) comb = fmax(1, fmin(a->combine, floor(1 / ds)));   /* columns sharing a physical column */
-    Dp = ceil(D / comb);
-    if (comb > 1) fd = 1 - pow(1 - ds, comb);   /* a combined cell holds a value unless all its columns are zero there */
-    o->rows = R; o->cols = C;
-    o->folds = B * ceil(Dp / (double)C) * ceil(K / (double)R);
-    o->load = o->folds * (double)R;                  /* weights shift in row by row */
-    o->stream = o->folds * S;
-    o->add = o->folds * ((double)C - 1 + (double)R - 1);   /* skew across the columns, drain down the rows */
-    held = B * Dp * K;
-    o->mapped = held;
-    o->mapped_nz = comb > 1 ? held * fd : held * ds;
-    o->slots = o->folds * (double)R * (double)C;
-    o->performed = held * S;
-    o->sram_reads = held + o->folds * S * fmin(K, (double)R);
-    o->sram_writes = o->folds * S * fmin(Dp, (double)C);
-    o->stream_words = o->folds * S * fmin(K, (double)R);
-    o->dist_words = o->performed + held * (double)R / 2;   /* streamed hops, plus weights shifted half the rows on average */
-    o->red_words = o->performed;
-    o->fold_k = fmin(K, (double)R);
-}
-
-/* Output-stationary on a systolic array: outputs in place, both operands streamed K long. */
-static void sm__systolic_os(long R, long C, double M, double N, double K, double B, sm__cand *o) {
-    memset(o, 0, sizeof *o);
-    o->rows = R; o->cols = C;
-    o->folds = B * ceil(M / (double)R) * ceil(N / (double)C);
-    o->stream = o->folds * K;
-    o->add = o->folds * ((double)R + (double)C - 2);
-    o->slots = o->folds * (double)R * (double)C;
-    o->performed = B * M * N * K;
-    o->sram_reads = o->folds * K * ((double)R + (double)C);
-    o->sram_writes = B * M * N;
-    o->stream_words = o->sram_reads;
-    o->dist_words = 2 * o->performed;
-    o->red_words = o->performed;
-    o->fold_k = K;
-}
-
-/* A stationary dataflow on a flexible array whose folds take the stationary matrix in K-slices of
-   width w: D rows (dot products) x K, S vectors streamed per fold. A row's share of one slice is
-   a dot-product segment; a tree or a chain gives every segment whole groups, FAN and ART pack
-   segments back to back. Slots fill fold after fold in order, so a fold holds several whole
-   slices (more distinct streamed words per vector) or part of one. */
-static void sm__flex_sta(const sm_array *a, double w, double D, double S, double K, double B,
-                         double ds, double dt, sm__cand *o) {
-    double P = (double)a->pes, g = (double)a->group, cap = P * a->depth;
-    double phi = sm__mapped_fraction(a, ds, dt, S), nsl = ceil(K / w - 1e-9), wl = K - (nsl - 1) * w;
-    double gam = (a->reduction == SM_NET_BINARY || a->reduction == SM_NET_LINEAR) ? g : 1;
-    double seg_w = gam * sm__binom_ceil(w, phi, gam), seg_l = gam * sm__binom_ceil(wl, phi, gam);
-    double slots = B * D * ((nsl - 1) * seg_w + seg_l), Z = B * D * K * phi;
-    double F, fold_slots, u, sigma, bwt, tv, mu, sd, c, segs, p_seg, dl, rl;
-    sm_net_desc dn, rn;
-    memset(o, 0, sizeof *o);
-    if (Z <= 0 || slots <= 0) return;   /* nothing to map: no fold */
-    F = ceil(slots / cap - 1e-9);
-    fold_slots = slots / F;
-    /* distinct positions a streamed vector needs: several whole slices, some rows of one, or part
-       of a single row's slice */
-    u = D * seg_w < fold_slots ? fmin(K, w * ceil(fold_slots / (D * seg_w) - 1e-9)) : w * fmin(1, fold_slots / seg_w);
-    o->fold_k = u;
-    sigma = a->stream_skip ? dt : 1;   /* streamed words sent per position */
-    bwt = a->stream_bw > 0 ? ceil(u * sigma / a->stream_bw - 1e-9) : 0;   /* cycles to send one vector's words */
-    /* a multiplier holds c stationary words and does c x sigma products per streamed vector. In
-       lockstep a vector takes at least a cycle and as long as the busiest multiplier; run-ahead
-       PEs (async) keep their own copy of the stream and only meet at the end of the fold, so the
-       fold lasts as long as the busiest PE's whole share */
-    c = fmax(1, fold_slots / P);
-    mu = c * sigma;
-    sd = a->stream_skip ? sqrt(c * dt * (1 - dt)) : 0;
-    if (a->async) tv = fmax(bwt, sm__expected_max(S * mu, sqrt(S) * sd, P) / S);
-    else tv = fmax(fmax(bwt, 1), a->depth > 1 ? fmin(c, ceil(sm__expected_max(mu, sd, P) - 1e-9)) : 1);
-    dn.kind = a->distribution; dn.ports = a->group; dn.word_bits = a->word_bits;
-    rn.kind = a->reduction; rn.ports = a->group; rn.word_bits = a->acc_bits;
-    dl = sm_net_latency(&dn, g);
-    /* the drain after the last vector: a tree's levels; a chain's length, which in a flexible array
-       is the dot-product segment it carries (O(m)); nothing for in-place accumulation */
-    rl = a->reduction == SM_NET_TEMPORAL ? 0 : a->reduction == SM_NET_LINEAR ? fmax(0, ceil(fmin(fold_slots, seg_w) / a->depth - 1e-9) - 1)
-                                         : sm_net_latency(&rn, g);
-    p_seg = 1 - pow(1 - phi, w);   /* a row's slice holds a segment */
-    segs = p_seg > 0 ? fold_slots * p_seg / seg_w : 0;   /* segments per fold: each drains one partial sum per vector */
-    o->folds = F;
-    o->load = F * (a->load_bw > 0 ? ceil(Z / F / a->load_bw - 1e-9) : 1);
-    o->stream = F * ceil(S * tv - 1e-9);
-    o->add = F * (dl + 1 + rl);   /* distribution, multiply, reduction drain of the last vector */
-    o->mapped = Z;
-    o->mapped_nz = B * D * K * ds * (a->stationary == SM_STA_USEFUL ? 1 - pow(1 - dt, S) : 1);
-    o->slots = slots;   /* a flexible array frees the PEs a fold leaves empty (another GEMM may take them) */
-    o->performed = Z * S * sigma;
-    o->stream_words = F * S * u * sigma;
-    o->sram_reads = Z + o->stream_words + fmax(0, F * S * segs - B * D * S);   /* loads, streams, partial sums read back */
-    o->sram_writes = F * S * segs;
-    o->dist_words = Z + o->performed;
-    o->red_words = o->performed;
-    {   /* a streamed word goes to the groups holding its position: the fold's rows of a slice hold
-           phi x rows values at one position, spread over the groups the slice spans */
-        double rows_f = fmin(D, fold_slots / seg_w);
-        o->noc_hops = o->stream_words * fmax(1, fmin(rows_f * phi, ceil(rows_f * seg_w / g - 1e-9)));
-    }
-}
-
-/* Only effectual pairs streamed, two operand words each, no reuse in the array. */
-static void sm__flex_noreuse(const sm_array *a, double E, sm__cand *o) {
-    double P = (double)a->pes, g = (double)a->group;
-    sm_net_desc dn, rn;
-    memset(o, 0, sizeof *o);
-    dn.kind = a->distribution; dn.ports = a->group; dn.word_bits = a->word_bits;
-    rn.kind = a->reduction; rn.ports = a->group; rn.word_bits = a->acc_bits;
-    o->folds = 1;
-    o->stream = ceil(fmax(E / P, a->pair_bw > 0 ? 2 * E / a->pair_bw : 0) - 1e-9);
-    o->add = sm_net_latency(&dn, g) + 1 + (a->reduction == SM_NET_TEMPORAL ? 0 : sm_net_latency(&rn, g));
-    o->slots = P * o->stream;
-    o->performed = E;
-    o->stream_words = 2 * E;
-    o->sram_reads = 2 * E;
-    o->sram_writes = E / fmax(1, fmin(g, 2));
-    o->dist_words = 2 * E;
-    o->red_words = E;
-    o->noc_hops = 2 * E;
-}
-
-/* Outer products: column k of A times row k of B, in F x I Cartesian blocks. The GEMM is split
-   over the blocks along M, N and K (a power-of-two grid); splitting K leaves partial outputs that
-   are sent to their owner (BANKS) or merged as sorted lists (MERGE). */
-static void sm__flex_outer(const sm_array *a, double M, double N, double K, double B, double dA, double dB, sm__cand *o) {
-    double Fb = (double)a->cartesian_f, Ib = (double)a->cartesian_i, blocks = floor((double)a->pes / (Fb * Ib));
-    double E = B * M * N * K * dA * dB, best = HUGE_VAL, gm, gn;
-    memset(o, 0, sizeof *o);
-    if (blocks < 1) blocks = 1;
-    for (gm = 1; gm <= blocks; gm *= 2)
-        for (gn = 1; gm * gn <= blocks; gn *= 2) {
-            double gk = fmin(floor(blocks / (gm * gn)), K), rows, cols, ks, mul, acc = 0, merge = 0, t, tile_nz;
-            if (!(a->outer_split & 4u)) gk = 1;   /* blocks beyond gm x gn x gk stay idle */
-            if ((gm > 1 && (!(a->outer_split & 1u) || gm >= 2 * M)) || (gn > 1 && (!(a->outer_split & 2u) || gn >= 2 * N))) continue;
-            rows = ceil(M / gm); cols = ceil(N / gn); ks = ceil(K / gk);
-            mul = B * ks * sm__binom_ceil(rows, dA, Fb) * sm__binom_ceil(cols, dB, Ib);
-            /* both operands are read once, at pair_bw (a split dim's fibers are multicast) */
-            if (a->pair_bw > 0) mul = fmax(mul, B * (M * K * dA + K * N * dB) / a->pair_bw);
-            tile_nz = rows * cols * (1 - pow(1 - dA * dB, ks));   /* non-zero partial outputs of one block */
-            if (a->accumulate == SM_ACC_MERGE) {
-                /* every product joins a sorted list per output row; a row merges its K dA lists */
-                merge = E * log2(fmax(2, K * dA)) / (blocks * Fb * Ib);
-            } else if (gk > 1) acc = B * tile_nz / (a->acc_bw > 0 ? a->acc_bw : HUGE_VAL);
-            t = mul + acc + merge;
-            if (t < best) {
-                best = t;
-                o->stream = ceil(mul - 1e-9);
-                o->add = ceil(acc + merge - 1e-9);
-                o->merge_cmp = a->accumulate == SM_ACC_MERGE ? E * log2(fmax(2, K * dA)) : 0;
-                o->sram_writes = B * tile_nz * gm * gn * gk;
-                o->fold_k = ks;
-                o->rows = (long)gm; o->cols = (long)gn;
-            }
-        }
-    o->folds = 1;
-    o->slots = (double)a->pes * o->stream;
-    o->performed = E;
-    o->stream_words = B * (M * K * dA + K * N * dB);
-    o->sram_reads = o->stream_words;
-    o->dist_words = E * (1 / Fb + 1 / Ib);
-    o->red_words = E;
-    o->noc_hops = o->stream_words;
-}
-
-SMAPI sm_result sm_gemm_of_spec(const sm_spec *s, sm_gemm *g, sm_error *err) {
-    const sm_problem *p = &s->problem;
-    unsigned in[3] = {0, 0, 0};
-    int t, r, d;
-    memset(g, 0, sizeof *g);
-    if (p->ntensors != 3) return sm__fail(err, SM_ERR_UNSUPPORTED, &p->einsum_loc, "[problem] einsum: the array model needs two operands and an output (Z[m,n] += A[m,k] * B[k,n]), got %d tensors", p->ntensors);
-    for (t = 0; t < 3; t++)
-        for (r = 0; r < p->tensors[t].nranks; r++) {
-            const sm_rank *rk = &p->tensors[t].ranks[r];
-            if (rk->nterms != 1 || rk->terms[0].coef != 1)
-                return sm__fail(err, SM_ERR_UNSUPPORTED, &p->einsum_loc, "[problem] einsum: the array model needs every index of %s to be a single dim", p->tensors[t].name);
-            in[t] |= 1u << rk->terms[0].dim;
-        }
-    g->m = g->n = g->k = g->batch = 1;
-    for (d = 0; d < p->ndims; d++) {
-        unsigned b = 1u << d;
-        double v = (double)p->bounds[d];
-        int ia = (in[0] & b) != 0, ib = (in[1] & b) != 0, iz = (in[2] & b) != 0;
-        if (ia && ib && iz) g->batch *= v;
-        else if (ia && ib) g->k *= v;
-        else if (ia && iz) g->m *= v;
-        else if (ib && iz) g->n *= v;
-        else return sm__fail(err, SM_ERR_UNSUPPORTED, &p->einsum_loc, "[problem] einsum: dim %s is not an M, N, K or batch dim of a GEMM", p->dims[d]);
-    }
-    g->density_a = sm__mean_density(&s->density[0]);
-    g->density_b = sm__mean_density(&s->density[1]);
-    return SM_OK;
-}
-
-SMAPI sm_result sm_array_eval_gemm(const sm_spec *s, const sm_gemm *g, sm_array_stats *o, sm_error *err) {
-    sm_array a;
-    sm__cand best, c;
-    double B = g->batch > 0 ? g->batch : 1, E, bestt = HUGE_VAL, clock = s->clock_ghz > 0 ? s->clock_ghz : 1;
-    unsigned bestdf = 0;
-    int i, has_noc;
-    sm_net_desc dn, rn, nn;
-    sm_net_parts dc, rc, nc;
-    sm_result r;
-    memset(o, 0, sizeof *o);
-    memset(&best, 0, sizeof best);
-    if (s->array.kind == SM_ARRAY_NONE) return sm__fail(err, SM_ERR_VALUE, NULL, "%s: no [array] section", s->path);
-    if (!(g->m >= 1 && g->n >= 1 && g->k >= 1) || !(g->density_a >= 0 && g->density_a <= 1 && g->density_b >= 0 && g->density_b <= 1))
-        return sm__fail(err, SM_ERR_VALUE, &s->array.loc, "[array] GEMM %gx%gx%g with densities %g, %g is out of range", g->m, g->n, g->k, g->density_a, g->density_b);
-    sm__array_resolve(s, &a);
-    E = B * g->m * g->n * g->k * g->density_a * g->density_b;
-    for (i = 0; i < 5; i++) {
-        unsigned df = 1u << i;
-        int sh;
-        if (!(a.dataflows & df)) continue;
-        if (a.kind == SM_ARRAY_SYSTOLIC) {
-            if (df == SM_DF_NO_REUSE || df == SM_DF_OUTER)
-                return sm__fail(err, SM_ERR_UNSUPPORTED, &a.loc, "[array] dataflows: a systolic array cannot run %s", df == SM_DF_OUTER ? "outer" : "no_reuse");
-            for (sh = 0; sh < a.nshapes; sh++) {
-                long R = a.shape_rows[sh], C = a.shape_cols[sh];
-                if (df == SM_DF_A_STA) sm__systolic_sta(&a, R, C, g->m, g->n, g->k, B, g->density_a, g->density_b, &c);
-                else if (df == SM_DF_B_STA) sm__systolic_sta(&a, R, C, g->n, g->m, g->k, B, g->density_b, g->density_a, &c);
-                else sm__systolic_os(R, C, g->m, g->n, g->k, B, &c);
-                if (sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
-            }
-        } else {
-            if (df == SM_DF_OUT_STA) return sm__fail(err, SM_ERR_UNSUPPORTED, &a.loc, "[array] dataflows: out_sta is a systolic dataflow (a flexible array with temporal reduction keeps outputs in place under a_sta/b_sta)");
-            if (df == SM_DF_A_STA || df == SM_DF_B_STA) {
-                double D = df == SM_DF_A_STA ? g->m : g->n, S = df == SM_DF_A_STA ? g->n : g->m;
-                double ds = df == SM_DF_A_STA ? g->density_a : g->density_b, dt = df == SM_DF_A_STA ? g->density_b : g->density_a, w;
-                /* the K-slice width: K (rows whole, the paper's left-right walk), then powers of two
-                   down to 1. Where cycles tie (streaming not bandwidth-bound), the slice that moves
-                   the fewest words (streamed words and partial sums) wins: the energy-better mapping */
-                for (w = g->k;; w = w > 1 ? pow(2, ceil(log2(w)) - 1) : 0) {
-                    double t;
-                    if (w < 1) break;
-                    sm__flex_sta(&a, w, D, S, g->k, B, ds, dt, &c);
-                    if (c.folds <= 0) continue;
-                    t = sm__cand_cycles(&c);
-                    if (t < bestt * (1 - 1e-12) || (t <= bestt * (1 + 1e-12) && bestdf == df &&
-                                                     c.stream_words + c.sram_writes < best.stream_words + best.sram_writes)) {
-                        bestt = t; best = c; bestdf = df;
-                    }
-                }
-            } else if (df == SM_DF_NO_REUSE) {
-                sm__flex_noreuse(&a, E, &c);
-                if (sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
-            } else {
-                sm__flex_outer(&a, g->m, g->n, g->k, B, g->density_a, g->density_b, &c);
-                if (sm__cand_cycles(&c) < bestt) { bestt = sm__cand_cycles(&c); best = c; bestdf = df; }
-            }
-        }
-    }
-    if (!bestdf) {   /* nothing to map: an all-zero operand under compaction */
-        best.folds = 0; bestdf = a.dataflows & (unsigned)-(int)a.dataflows; bestt = 0;
-    }
-    o->dataflow = bestdf;
-    o->rows = best.rows; o->cols = best.cols;
-    o->fold_k = best.fold_k;
-    o->folds = best.folds;
-    o->load_cycles = best.load; o->stream_cycles = best.stream; o->add_cycles = best.add;
-    o->cycles = bestt;
-    o->computes = B * g->m * g->n * g->k;
-    o->effectual = E;
-    o->performed = best.performed;
-    o->mapped = best.mapped;
-    o->mapped_nonzero = best.mapped_nz;
-    o->stationary_utilization = best.slots > 0 && best.mapped > 0 ? best.mapped_nz / best.slots : 0;
-    o->compute_efficiency = best.stream > 0 ? E / (double)a.pes / best.stream : 0;
-    o->overall_efficiency = o->cycles > 0 ? E / (double)a.pes / o->cycles : 0;
-    o->sram_reads = best.sram_reads; o->sram_writes = best.sram_writes;
-    o->time_s = o->cycles / (clock * 1e9);
-    /* energy: every action x its component cost */
-    has_noc = sm__array_nets(&a, &dn, &rn, &nn);
-    memset(&nc, 0, sizeof nc);
-    if ((r = sm_net_parts_eval(&dn, &s->unit_costs, &dc, err)) != SM_OK || (r = sm_net_parts_eval(&rn, &s->unit_costs, &rc, err)) != SM_OK ||
-        (has_noc && (r = sm_net_parts_eval(&nn, &s->unit_costs, &nc, err)) != SM_OK)) return r;
-    o->mult_pj = sm__ce(&s->unit_costs, best.performed * s->unit_costs.mult_pj);
-    o->dist_pj = best.dist_words * dc.word_pj;
-    o->reduce_pj = best.red_words * rc.word_pj + sm__ce(&s->unit_costs, best.merge_cmp * s->unit_costs.cmp_pj_bit * a.acc_bits);
-    o->noc_pj = has_noc ? best.noc_hops * nc.word_pj / (double)(a.group > 4096 ? 4096 : a.group) : 0;   /* a mesh word is one group wide */
-    o->sram_pj = sm__ce(&s->unit_costs, best.sram_reads * s->unit_costs.sram_read_pj + best.sram_writes * s->unit_costs.sram_write_pj);
-    o->model_energy_pj = o->mult_pj + o->dist_pj + o->reduce_pj + o->noc_pj + o->sram_pj;
-    o->energy_pj = a.power_w > 0 ? a.power_w * o->time_s * 1e12 : o->model_energy_pj;
-    if ((r = sm__array_area(s, &a, &o->model_area_um2, err)) != SM_OK) return r;
-    o->area_um2 = a.area_mm2 > 0 ? a.area_mm2 * 1e6 : o->model_area_um2;
-    return SM_OK;
-}
-
-SMAPI sm_result sm_array_eval(const sm_spec *s, sm_array_stats *o, sm_error *err) {
-    sm_gemm g;
-    sm_result r;
-    memset(o, 0, sizeof *o);
-    if ((r = sm_gemm_of_spec(s, &g, err)) != SM_OK) return r;
-    return sm_array_eval_gemm(s, &g, o, err);
 }
 
 /*=== [@params.impl] PARAMETER FILES ============================================================*/
@@ -6117,823 +6877,6 @@ SMAPI sm_result sm_mask_make(const sm_mask_model *m, unsigned char *mask, sm_err
     }
     free(pool);
     return SM_OK;
-}
-
-/*=== [@opskip.impl] OUTER-PRODUCT BLOCK SKIPPING, STRUCTURED N:M COMPUTE, ACCUMULATION BUFFER ===*/
-/* Binomial(n, p) pmf, each k with P > 0 once, walking out from the mode. */
-static void sm__binomial(double n, double p, sm__occ_fn fn, void *ctx) {
-    double mode, pm, pr, k;
-    if (p <= 0 || n <= 0) { fn(0, 1, ctx); return; }
-    if (p >= 1) { fn(n, 1, ctx); return; }
-    mode = floor((n + 1) * p);
-    if (mode > n) mode = n;
-    pm = exp(sm__lchoose(n, mode) + mode * log(p) + (n - mode) * log1p(-p));
-    fn(mode, pm, ctx);
-    for (k = mode, pr = pm; k < n;) { pr *= (n - k) / (k + 1) * p / (1 - p); k++; if (pr < 1e-17 * pm) break; fn(k, pr, ctx); }
-    for (k = mode, pr = pm; k > 0;) { pr *= k / (n - k + 1) * (1 - p) / p; k--; if (pr < 1e-17 * pm) break; fn(k, pr, ctx); }
-}
-
-/* Ranks of the tensor a density model describes (the parser fills extent[] for every rank). */
-static int sm__density_nranks(const sm_density *d) {
-    int r = 0;
-    while (r < SM_MAX_RANKS && d->extent[r] > 0) r++;
-    return r;
-}
-
-/* Every occupancy of a fiber (len elements along `rank`, clipped to the tensor) with its
-   probability. N:M: exact along its rank (aligned blocks plus a window of one block), binomial
-   across it (each element in its own block); the other models through sm__occupancies. */
-static void sm__fiber_occ(const sm_density *d, int rank, double len, sm__occ_fn fn, void *ctx) {
-    sm__box b;
-    int r, nr = sm__density_nranks(d);
-    if (d->kind == SM_DENSITY_DENSE || nr == 0 || rank < 0 || rank >= nr) { fn(len, 1, ctx); return; }
-    if (len > d->extent[rank]) len = d->extent[rank];   /* beyond the tensor: padding zeros */
-    if (d->kind == SM_DENSITY_NM) {
-        double full, rest, k;
-        if (rank != d->rank) { sm__binomial(len, (double)d->n / d->m, fn, ctx); return; }
-        full = floor(len / d->m);
-        rest = len - full * d->m;
-        if (rest == 0) { fn(full * d->n, 1, ctx); return; }
-        for (k = 0; k <= d->n && k <= rest; k++) {
-            double pk = sm__hyper(k, d->n, rest, d->m);
-            if (pk > 0) fn(full * d->n + k, pk, ctx);
-        }
-        return;
-    }
-    b.nranks = nr;
-    for (r = 0; r < nr; r++) b.e[r] = 1;
-    b.e[rank] = len;
-    b.size = len;
-    sm__occupancies(d, &b, fn, ctx);
-}
-
-typedef struct sm__fiber_ctx { double g, ceil_mean, p0, mean, total; } sm__fiber_ctx;
-static void sm__fiber_fn(double k, double p, void *vctx) {
-    sm__fiber_ctx *c = (sm__fiber_ctx *)vctx;
-    c->ceil_mean += p * ceil(k / c->g - 1e-9);
-    c->mean += p * k;
-    c->total += p;
-    if (k == 0) c->p0 += p;
-}
-
-SMAPI void sm_fiber_expect(const sm_density *d, int rank, double len, double g, double *ceil_mean, double *p_empty, double *mean) {
-    sm__fiber_ctx c;
-    memset(&c, 0, sizeof c);
-    c.g = g > 0 ? g : 1;
-    sm__fiber_occ(d, rank, len, sm__fiber_fn, &c);
-    if (c.total <= 0) c.total = 1;   /* position-averaged models sum to one already */
-    if (ceil_mean) *ceil_mean = c.ceil_mean / c.total;
-    if (p_empty) *p_empty = c.p0 / c.total;
-    if (mean) *mean = c.mean / c.total;
-}
-
-SMAPI double sm_box_p_empty(const sm_density *d, int nranks, const double *e) {
-    sm__box b;
-    int r, nr = sm__density_nranks(d);
-    if (d->kind == SM_DENSITY_DENSE || nr == 0) return 0;
-    if (nranks > nr) nranks = nr;
-    b.nranks = nr;
-    b.size = 1;
-    for (r = 0; r < nr; r++) {
-        b.e[r] = r < nranks && e[r] > 1 ? fmin(e[r], d->extent[r]) : 1;
-        b.size *= b.e[r];
-    }
-    return sm__p_empty(d, &b);
-}
-
-static double sm__fiber_tile_p_empty(const sm_density *d, int rank, int krank, double fiber, double tk) {
-    double e[SM_MAX_RANKS];
-    int r;
-    for (r = 0; r < SM_MAX_RANKS; r++) e[r] = 1;
-    if (rank >= 0 && rank < SM_MAX_RANKS) e[rank] = fiber;
-    if (krank >= 0 && krank < SM_MAX_RANKS) e[krank] = tk;
-    return sm_box_p_empty(d, SM_MAX_RANKS, e);
-}
-
-SMAPI double sm_series_density(const sm_series *s) {
-    double v = 0;
-    int i;
-    if (!s || s->nterms <= 0) return 1;
-    for (i = 0; i < s->nterms && i < SM_MAX_SERIES; i++) v += s->m[i] > 0 ? (double)s->n[i] / s->m[i] : 0;
-    return v;
-}
-
-static void sm__opskip_defaults(const sm_opskip *o, double *f, double *g, double *tk) {
-    f[0] = o->fiber[0] > 0 ? o->fiber[0] : 32;
-    f[1] = o->fiber[1] > 0 ? o->fiber[1] : 32;
-    g[0] = o->granule[0] > 0 ? o->granule[0] : 8;
-    g[1] = o->granule[1] > 0 ? o->granule[1] : 16;
-    *tk = o->tile_k > 0 ? o->tile_k : 16;
-}
-
-SMAPI sm_result sm_opskip_expect(const sm_skip_desc *desc, const sm_density *d0, const sm_density *d1, sm_opskip_stats *out, sm_error *err) {
-    const sm_opskip *o = &desc->outer;
-    const sm_density *dd[2];
-    double f[2], g[2], tk;
-    int a, first, last;
-    memset(out, 0, sizeof *out);
-    sm__opskip_defaults(o, f, g, &tk);
-    if (o->side0 < 0 || o->side0 > 1) return sm__fail(err, SM_ERR_VALUE, &desc->loc, "[skip] side0 must be operand 0 or 1");
-    dd[0] = d0; dd[1] = d1;
-    first = last = o->side0;
-    if (o->auto_side) { first = 0; last = 1; }
-    for (a = first; a <= last; a++) {   /* a: the operand on side 0 */
-        sm_opskip_stats st;
-        int t[2], s;
-        t[0] = a; t[1] = 1 - a;
-        memset(&st, 0, sizeof st);
-        st.side0 = a;
-        st.p_fibers = st.p_tiles = 1;
-        st.steps = 1;
-        for (s = 0; s < 2; s++) {
-            double pt = sm__fiber_tile_p_empty(dd[t[s]], desc->rank[t[s]], desc->krank[t[s]], f[s], tk);
-            sm_fiber_expect(dd[t[s]], desc->rank[t[s]], f[s], g[s], &st.ceil_mean[s], &st.p_empty[s], &st.nnz[s]);
-            st.steps *= st.ceil_mean[s];
-            st.p_fibers *= 1 - st.p_empty[s];
-            st.p_tiles *= 1 - pt;
-        }
-        st.dense_steps = ceil(f[0] / g[0] - 1e-9) * ceil(f[1] / g[1] - 1e-9);
-        st.products = st.nnz[0] * st.nnz[1];
-        st.dense_products = f[0] * f[1];
-        st.cycles = st.steps + o->set_cycles * st.p_fibers + o->fixed_cycles * st.p_tiles;
-        if (a == first || st.cycles < out->cycles - 1e-12) *out = st;
-    }
-    return SM_OK;
-}
-
-SMAPI unsigned sm_opskip_mask(const sm_opskip *o, double nnz0, double nnz1) {
-    double f[2], g[2], tk, a, b;
-    double na, nb, per_row;
-    unsigned mask = 0;
-    sm__opskip_defaults(o, f, g, &tk);
-    na = ceil(fmin(nnz0, f[0]) / g[0] - 1e-9);
-    nb = ceil(fmin(nnz1, f[1]) / g[1] - 1e-9);
-    per_row = ceil(f[1] / g[1] - 1e-9);
-    for (a = 0; a < na; a++)
-        for (b = 0; b < nb; b++) {
-            double bit = a * per_row + b;
-            if (bit < 32) mask |= 1u << (unsigned)bit;
-        }
-    return mask;
-}
-
-/* Expected kept non-zeros per element when a structured series (N_i:M_i terms, nested M: each
-   M_i a multiple of the one before) approximates the operand along its reduction rank: term 1
-   keeps min(X, N_1) of the X non-zeros of each M_1-block (X from the density model along that
-   rank); term i keeps min(R_i, N_i) of the residual R_i of its M_i-block, the sum of the
-   residuals of its M_i / M_(i-1) sub-blocks (independent blocks: exact for i.i.d. non-zeros).
-   Which values are kept does not change how many. An empty series keeps everything. */
-#define SM__BLK 257
-typedef struct sm__hist_ctx { double *h; } sm__hist_ctx;
-static void sm__hist_fn(double k, double p, void *vctx) {
-    sm__hist_ctx *c = (sm__hist_ctx *)vctx;
-    int i = (int)(k + 0.5);
-    if (i >= 0 && i < SM__BLK) c->h[i] += p;
-}
-/* Run the series on dist (the distribution of non-zeros of an M_1-block, indexed by count; it is
-   overwritten); kept_term[i] (optional) = non-zeros per element term i keeps. Returns the sum. */
-static double sm__series_run(double *dist, const sm_series *s, double *kept_term) {
-    double tmp[SM__BLK], res[SM__BLK], kept = 0;
-    int i, k, j, top = s->m[0], mprev = 0;
-    memset(res, 0, sizeof res);
-    for (i = 0; i < s->nterms && i < SM_MAX_SERIES; i++) {
-        double e = 0;
-        if (s->m[i] < 1 || s->m[i] >= SM__BLK) break;
-        if (i > 0) {   /* the residuals of m[i] / m[i-1] sub-blocks add up */
-            int c = s->m[i] / mprev, t;
-            if (c < 1 || c * mprev != s->m[i]) break;
-            memcpy(tmp, res, sizeof res);
-            memcpy(dist, res, sizeof res);
-            for (t = 1; t < c; t++) {
-                double acc[SM__BLK];
-                memset(acc, 0, sizeof acc);
-                for (k = 0; k < SM__BLK; k++) if (dist[k] > 0) for (j = 0; j + k < SM__BLK; j++) if (tmp[j] > 0) acc[j + k] += dist[k] * tmp[j];
-                memcpy(dist, acc, sizeof acc);
-            }
-            top = s->m[i];
-        }
-        memset(res, 0, sizeof res);
-        for (k = 0; k <= top && k < SM__BLK; k++) {
-            int kk = k < s->n[i] ? k : s->n[i];
-            e += dist[k] * kk;
-            res[k - kk] += dist[k];
-        }
-        if (kept_term) kept_term[i] = e / s->m[i];
-        kept += e / s->m[i];
-        mprev = s->m[i];
-    }
-    return kept;
-}
-static double sm__series_kept_ex(const sm_density *d, int krank, const sm_series *s, double *kept_term) {
-    double dist[SM__BLK], tot = 0;
-    sm__hist_ctx hc;
-    int k;
-    if (!s || s->nterms <= 0) return sm__mean_density(d);
-    if (s->m[0] < 1 || s->m[0] >= SM__BLK) return fmin(sm__mean_density(d), sm_series_density(s));
-    memset(dist, 0, sizeof dist);
-    hc.h = dist;
-    sm__fiber_occ(d, krank, s->m[0], sm__hist_fn, &hc);
-    for (k = 0; k < SM__BLK; k++) tot += dist[k];
-    if (tot > 0) for (k = 0; k < SM__BLK; k++) dist[k] /= tot;
-    return sm__series_run(dist, s, kept_term);
-}
-static double sm__series_kept(const sm_density *d, int krank, const sm_series *s) { return sm__series_kept_ex(d, krank, s, NULL); }
-
-SMAPI sm_result sm_skip_outer_product(const sm_skip_query *q, const void *params, sm_skip_answer *out) {
-    const sm_skip_desc *desc = (const sm_skip_desc *)params;
-    sm_opskip_stats st;
-    sm_result r;
-    if (q->noperands != 2) return SM_ERR_UNSUPPORTED;
-    if ((r = sm_opskip_expect(desc, q->model[0], q->model[1], &st, NULL)) != SM_OK) return r;
-    out->cycles = ceil(q->dense_cycles * st.cycles / st.dense_steps - 1e-9);
-    out->effectual = floor(q->computes * st.products / st.dense_products + 1e-9);
-    return SM_OK;
-}
-
-SMAPI sm_result sm_skip_structured(const sm_skip_query *q, const void *params, sm_skip_answer *out) {
-    const sm_skip_desc *desc = (const sm_skip_desc *)params;
-    double rho = sm_series_density(&desc->series), kept, other = 1;
-    int i;
-    if (desc->op < 0 || desc->op >= q->noperands) return SM_ERR_VALUE;
-    kept = sm__series_kept(q->model[desc->op], desc->krank[desc->op], &desc->series);
-    for (i = 0; i < q->noperands; i++) if (i != desc->op) other *= q->density[i];
-    out->cycles = ceil(q->dense_cycles * rho - 1e-9);
-    out->effectual = floor(q->computes * kept * other + 1e-9);
-    return SM_OK;
-}
-
-/* Uniform in [0, 1) from the header's one generator (sm__rng): the bounded Monte-Carlo estimates. */
-static double sm__rand01(sm__rng *r) { return (double)(sm__next(r) >> 11) / 9007199254740992.0; }
-
-SMAPI double sm_accbuf_cycles(double products, double banks, double ports, double window, int trials) {
-    enum { MAXB = 4096 };
-    unsigned load[MAXB];
-    sm__rng seed = { 0x9E3779B97F4A7C15ULL };
-    double total = 0, floor_cyc;
-    int t, nb;
-    if (ports <= 0) ports = 1;
-    if (products <= 0) return 0;
-    if (banks < 1) return products / ports;    /* conflict-free: ports in total */
-    if (window < 1) window = 1;
-    if (trials < 1) trials = 256;
-    nb = banks > MAXB ? MAXB : (int)banks;
-    floor_cyc = products / (nb * ports);
-    for (t = 0; t < trials; t++) {
-        double balls = products * window, mx = 0, i;
-        double whole = floor(balls);
-        if (sm__rand01(&seed) < balls - whole) whole += 1;
-        memset(load, 0, sizeof(unsigned) * (size_t)nb);
-        for (i = 0; i < whole; i++) {
-            int b = (int)(sm__rand01(&seed) * nb);
-            if (b >= nb) b = nb - 1;
-            if (++load[b] > mx) mx = load[b];
-        }
-        total += ceil(mx / ports - 1e-9) / window;
-    }
-    total /= trials;
-    return total > floor_cyc ? total : floor_cyc;
-}
-
-/*=== [@im2col.impl] CONVOLUTION LOWERING =========================================================*/
-SMAPI void sm_conv_out(const sm_conv *cv, double *p, double *q) {
-    double st = cv->stride > 0 ? cv->stride : 1;
-    *p = floor((cv->h + 2 * cv->pad - cv->r) / st) + 1;
-    *q = floor((cv->w + 2 * cv->pad - cv->s) / st) + 1;
-}
-
-SMAPI void sm_conv_gemm(const sm_conv *cv, double *m, double *k) {
-    double p, q;
-    sm_conv_out(cv, &p, &q);
-    *m = (cv->n > 0 ? cv->n : 1) * p * q;
-    *k = cv->c * cv->r * cv->s;
-}
-
-SMAPI void sm_im2col_count(const sm_conv *cv, sm_im2col_kind kind, double density, const sm_im2col_costs *costs, sm_im2col_ops *out) {
-    double m, k, mk, input = (cv->n > 0 ? cv->n : 1) * cv->c * cv->h * cv->w, d = density;
-    double cs = costs && costs->stream > 0 ? costs->stream : 1, cb = costs && costs->bitop > 0 ? costs->bitop : 1;
-    double cd = costs && costs->dependent > 0 ? costs->dependent : 4;
-    sm_conv_gemm(cv, &m, &k);
-    mk = m * k;
-    memset(out, 0, sizeof *out);
-    switch (kind) {
-    case SM_IM2COL_EXPLICIT: out->streamed = 2 * mk; break;   /* read an input element, write a lowered one */
-    case SM_IM2COL_BITMAP:
-        out->streamed = input + 2 * d * mk;                     /* encode the input; copy each lowered non-zero */
-        out->bitops = ceil(input / 32) + 4 * ceil(m / 32) * k;  /* bitmap words; mask, shift, popcount, accumulate per lowered word */
-        break;
-    case SM_IM2COL_CSR: {
-        double p, q;
-        sm_conv_out(cv, &p, &q);
-        out->streamed = input + 2 * d * input + 2 * d * mk;     /* encode (values, indices); copy each lowered non-zero */
-        out->dependent = 2 * d * mk                             /* row pointer and column index per lowered non-zero */
-                       + m * cv->c * cv->r * log2(1 + d * cv->w);   /* locate each window's non-zeros in its row (binary search) */
-        break;
-    }
-    default: break;                                             /* none / implicit: folded into the GEMM's loads */
-    }
-    out->time = out->streamed * cs + out->bitops * cb + out->dependent * cd;
-}
-
-/*=== [@gpu.impl] TILED KERNELS ON A GPU-LIKE HIERARCHY ============================================*/
-/* A GEMM-like einsum: two operands of two ranks and an output of two ranks, one reduction dim.
-   Per operand t: rank[t] is indexed by its output dim (its fiber), krank[t] by the reduction. */
-static sm_result sm__gemm_shape(const sm_problem *p, int *dm, int *dn, int *dk, int *rank, int *krank, const sm_loc *where, const char *who, sm_error *err) {
-    const sm_tensor *z = &p->tensors[p->ntensors - 1];
-    int t, r, od[2] = { -1, -1 }, k = -1;
-    unsigned outdims = 0;
-    if (p->ntensors != 3 || z->nranks != 2)
-        return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (Z[m,n] += A[m,k] * B[k,n]: two operands and an output of two ranks)", who);
-    for (r = 0; r < 2; r++) {
-        if (z->ranks[r].nterms != 1 || z->ranks[r].terms[0].coef != 1)
-            return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (plain dims in the output)", who);
-        outdims |= 1u << z->ranks[r].terms[0].dim;
-    }
-    for (t = 0; t < 2; t++) {
-        const sm_tensor *x = &p->tensors[t];
-        rank[t] = krank[t] = -1;
-        if (x->nranks != 2) return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (%s has %d ranks, not 2)", who, x->name, x->nranks);
-        for (r = 0; r < 2; r++) {
-            int d;
-            if (x->ranks[r].nterms != 1 || x->ranks[r].terms[0].coef != 1)
-                return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (plain dims in %s)", who, x->name);
-            d = x->ranks[r].terms[0].dim;
-            if (outdims >> d & 1u) { rank[t] = r; od[t] = d; }
-            else { krank[t] = r; if (k >= 0 && k != d) k = -2; else if (k != -2) k = d; }
-        }
-        if (rank[t] < 0 || krank[t] < 0)
-            return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (%s needs one output dim and the reduction dim)", who, x->name);
-    }
-    if (k < 0 || od[0] == od[1]) return sm__fail(err, SM_ERR_UNSUPPORTED, where, "%s needs a GEMM-like einsum (one reduction dim shared by both operands)", who);
-    *dm = od[0]; *dn = od[1]; *dk = k;
-    return SM_OK;
-}
-
-static int sm__gpu_level(const sm_spec *s, int role) {
-    int v = s->gpu.level[role];
-    if (v > 0) return v - 1 < s->nlevels ? v - 1 : -1;
-    if (role == SM_GPU_ACC) return -1;
-    return role < s->nlevels ? role : -1;
-}
-
-static double sm__wbits(const sm_spec *s, int l) {
-    int wb = l >= 0 && s->levels[l].word_bits ? s->levels[l].word_bits : s->problem.word_bits;
-    return wb > 0 ? wb : 16;
-}
-
-/* Bits of an operand of `elems` elements (`fibers` output-rank fibers for CSR row pointers) in a
-   storage format: values and metadata apart. Two-level bitmaps: a bit per tile, a bit per element
-   of a non-empty tile. */
-static void sm__operand_bits(const sm_density *d, sm_opfmt fmt, double elems, double fibers, double vb, double ib,
-                             double p_tile_empty, double tile_elems, double *val, double *meta) {
-    double dens = sm__mean_density(d), nnz = elems * dens;
-    *meta = 0;
-    switch (fmt) {
-    case SM_OPFMT_BITMAP:
-        *val = nnz * vb;
-        *meta = elems * (1 - p_tile_empty) + ceil(elems / (tile_elems > 0 ? tile_elems : 1));
-        break;
-    case SM_OPFMT_CSR: *val = nnz * vb; *meta = nnz * ib + (fibers + 1) * ib; break;
-    case SM_OPFMT_NM: {
-        double m = d->kind == SM_DENSITY_NM && d->m > 1 ? d->m : 1;
-        *val = nnz * vb;
-        *meta = nnz * ceil(log2(m) - 1e-9);
-        break;
-    }
-    default: *val = elems * vb; break;
-    }
-}
-
-/* Cycles of `reads` and `writes` words at a level (per instance: the caller divides). */
-static double sm__bw_cycles(const sm_level *lv, double reads, double writes) {
-    double c = 0;
-    if (lv->shared_bw > 0) c = fmax(c, (reads + writes) / lv->shared_bw);
-    if (lv->read_bw > 0) c = fmax(c, reads / lv->read_bw);
-    if (lv->write_bw > 0) c = fmax(c, writes / lv->write_bw);
-    return c;
-}
-
-static sm_result sm__gpu_esc(const sm_spec *s, const int *lv, double M, double N, double K, sm_gpu_stats *o, sm_error *err) {
-    const sm_gpu_desc *g = &s->gpu;
-    double vb = s->problem.word_bits > 0 ? s->problem.word_bits : 16, ib = g->index_bits > 0 ? g->index_bits : 32;
-    double kb = g->esc_key_bits > 0 ? g->esc_key_bits : 32, eb = g->esc_value_bits > 0 ? g->esc_value_bits : 32;
-    double rb = g->esc_radix_bits > 0 ? g->esc_radix_bits : 8;
-    double d0 = sm__mean_density(&s->density[0]), d1 = sm__mean_density(&s->density[1]);
-    double prod = M * N * K * d0 * d1, out_nnz = M * N * (1 - pow(1 - d0 * d1, K));
-    double passes = ceil(kb / rb - 1e-9), entry = kb + eb, interm = prod * entry;
-    double in_bits = M * K * d0 * (vb + ib) + (M + 1) * ib + K * N * d1 * (vb + ib) + (K + 1) * ib;
-    double out_bits = out_nnz * (vb + ib) + (M + 1) * ib;
-    double l2cap = lv[SM_GPU_L2] >= 0 ? s->levels[lv[SM_GPU_L2]].size * sm__wbits(s, lv[SM_GPU_L2]) : 0;
-    int where = l2cap > 0 && interm <= l2cap ? SM_GPU_L2 : SM_GPU_DRAM, r;
-    double rd[SM_GPU_ROLES] = {0}, wr[SM_GPU_ROLES] = {0};
-    (void)err;
-    rd[SM_GPU_DRAM] += in_bits;
-    wr[SM_GPU_DRAM] += out_bits;
-    rd[SM_GPU_L2] += in_bits + prod * (vb + ib);         /* expand: each product reads a B entry */
-    wr[where] += interm;                                  /* expand writes (key, value) */
-    rd[where] += passes * interm + interm;                /* radix passes read and write; compress reads */
-    wr[where] += passes * interm;
-    o->computes = M * N * K;
-    o->effectual = prod;
-    o->bound = SM_GPU_DRAM;
-    for (r = 0; r < SM_GPU_ROLES; r++) {
-        int l = lv[r];
-        double inst;
-        if (l < 0) continue;
-        o->reads[r] = rd[r] / sm__wbits(s, l);
-        o->writes[r] = wr[r] / sm__wbits(s, l);
-        inst = (double)(s->levels[l].instances > 0 ? s->levels[l].instances : 1);
-        o->role_cycles[r] = sm__bw_cycles(&s->levels[l], o->reads[r] / inst, o->writes[r] / inst);
-        if (o->role_cycles[r] > o->cycles) { o->cycles = o->role_cycles[r]; o->bound = r; }
-    }
-    return SM_OK;
-}
-
-SMAPI sm_result sm_gpu_eval(const sm_spec *s, sm_gpu_stats *o, sm_error *err) {
-    const sm_gpu_desc *g = &s->gpu;
-    const sm_problem *p = &s->problem;
-    const sm_density *dn0 = &s->density[0], *dn1 = &s->density[1];
-    int lv[SM_GPU_ROLES], r, dm, dnn, dk, rank[2], krank[2];
-    double M, N, K, cm, cn, ck, wm, wn, sms, sub, macs_sub, ctas, wt_cta, rr, n_sm, rounds, tiles_round, tiles_sub;
-    double vb, ib, ob, dd0, dd1, set_cyc, tk = 16, tiles_total, sets_total;
-    double valA, metaA, valB, metaB, qA = 1, qB = 1, qA2 = 1, qB2 = 1, inA_val = 0, inA_meta = 0;
-    double rd[SM_GPU_ROLES] = {0}, wr[SM_GPU_ROLES] = {0}, pre_rd = 0, pre_wr = 0, products_set, p_tile_pair = 1;
-    sm_result res;
-    memset(o, 0, sizeof *o);
-    o->bound = -1;
-    if (!g->kernel) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] no kernel: set kernel = tiled or esc");
-    for (r = 0; r < SM_GPU_ROLES; r++) lv[r] = sm__gpu_level(s, r);
-    for (r = 0; r < SM_GPU_RF + 1; r++)
-        if (lv[r] < 0) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] levels: needs global memory, shared cache, per-SM scratchpad and per-sub-core register levels (%d levels given)", s->nlevels);
-    if ((res = sm__gemm_shape(p, &dm, &dnn, &dk, rank, krank, &p->einsum_loc, "[gpu]", err)) != SM_OK) return res;
-    M = (double)p->bounds[dm]; N = (double)p->bounds[dnn]; K = (double)p->bounds[dk];
-    o->m = M; o->n = N; o->k = K;
-    if (g->kernel == SM_GPU_ESC) {
-        if ((res = sm__gpu_esc(s, lv, M, N, K, o, err)) != SM_OK) return res;
-        o->seconds = o->cycles / ((s->clock_ghz > 0 ? s->clock_ghz : 1) * 1e9);
-        return SM_OK;
-    }
-    cm = g->cta[0] > 0 ? g->cta[0] : 128; cn = g->cta[1] > 0 ? g->cta[1] : 128; ck = g->cta[2] > 0 ? g->cta[2] : 32;
-    wm = g->warp[0] > 0 ? g->warp[0] : 32; wn = g->warp[1] > 0 ? g->warp[1] : 32;
-    if (fmod(cm, wm) != 0 || fmod(cn, wn) != 0) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] cta %g x %g is not a whole number of %g x %g warp tiles", cm, cn, wm, wn);
-    sms = (double)sm__instances(s, lv[SM_GPU_SMEM]);
-    sub = (double)sm__instances(s, lv[SM_GPU_RF]) / sms;
-    macs_sub = (double)sm__instances(s, s->nlevels) / (double)sm__instances(s, lv[SM_GPU_RF]);
-    if (sub < 1 || macs_sub < 1) return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] levels: the register level needs at least as many instances as the scratchpad, and the MACs at least as many as the registers");
-    vb = p->word_bits > 0 ? p->word_bits : 16;
-    ib = g->index_bits > 0 ? g->index_bits : 32;
-    ob = g->out_bits > 0 ? g->out_bits : vb;
-    dd0 = sm__mean_density(dn0); dd1 = sm__mean_density(dn1);
-    if (s->skip.kind == SM_SKIP_MODEL_OUTER && s->skip.outer.tile_k > 0) tk = s->skip.outer.tile_k;
-    if (g->im2col != SM_IM2COL_NONE) {   /* the problem must be the lowered convolution */
-        double lm, lk;
-        sm_conv_gemm(&g->conv, &lm, &lk);
-        if (lm != M || lk != K)
-            return sm__fail(err, SM_ERR_VALUE, &g->loc, "[gpu] conv lowers to M=%g K=%g, but [problem] bounds give M=%g K=%g", lm, lk, M, K);
-    }
-
-    /* thread blocks over SMs; warp tiles over sub-cores */
-    ctas = ceil(M / cm - 1e-9) * ceil(N / cn - 1e-9);
-    wt_cta = (cm / wm) * (cn / wn);
-    rr = g->ctas_per_sm > 0 ? g->ctas_per_sm : 1;
-    n_sm = ceil(ctas / sms - 1e-9);
-    rounds = ceil(n_sm / rr - 1e-9);
-    tiles_round = fmin(rr, n_sm) * wt_cta;
-    tiles_sub = ceil(tiles_round / sub - 1e-9);
-    o->ctas = ctas; o->sms = sms; o->per_sm_ctas = n_sm; o->rounds = rounds;
-    o->subcores_busy = fmin(sub, tiles_round);
-    o->computes = M * N * K;
-
-    /* compute: cycles per set (one k of one warp tile) */
-    set_cyc = wm * wn / macs_sub;
-    products_set = wm * wn * dd0 * dd1;
-    if (s->skip.kind == SM_SKIP_MODEL_OUTER) {
-        sm_skip_desc sd = s->skip;
-        double gg = (sd.outer.granule[0] > 0 ? sd.outer.granule[0] : 8) * (sd.outer.granule[1] > 0 ? sd.outer.granule[1] : 16);
-        sd.outer.fiber[0] = wm; sd.outer.fiber[1] = wn;   /* the warp tile is the fiber pair */
-        for (r = 0; r < 2; r++) { sd.rank[r] = rank[r]; sd.krank[r] = krank[r]; }
-        if ((res = sm_opskip_expect(&sd, dn0, dn1, &o->skip, err)) != SM_OK) return res;
-        set_cyc = o->skip.cycles * gg / macs_sub;
-        products_set = o->skip.products;
-        p_tile_pair = o->skip.p_tiles;
-    } else if (s->skip.kind == SM_SKIP_MODEL_STRUCTURED) {
-        set_cyc *= sm_series_density(&s->skip.series);
-        products_set = wm * wn * sm__series_kept(&s->density[s->skip.op], krank[s->skip.op], &s->skip.series) * (s->skip.op ? dd0 : dd1);
-    }
-    if (g->im2col == SM_IM2COL_BITMAP) set_cyc += g->im2col_set_cycles;
-    o->compute_cycles = rounds * tiles_sub * K * set_cyc;
-    tiles_total = ctas * wt_cta;
-    sets_total = tiles_total * K;
-    o->effectual = sets_total * products_set;
-
-    /* operand sizes (bits) */
-    {
-        double pe0 = sm__fiber_tile_p_empty(dn0, rank[0], krank[0], wm, tk), pe1 = sm__fiber_tile_p_empty(dn1, rank[1], krank[1], wn, tk);
-        sm__operand_bits(dn0, g->format[0], M * K, M, vb, ib, pe0, wm * tk, &valA, &metaA);
-        sm__operand_bits(dn1, g->format[1], K * N, N, vb, ib, pe1, wn * tk, &valB, &metaB);
-        if (g->im2col != SM_IM2COL_NONE) {   /* the input feature map, in A's format */
-            double in = (g->conv.n > 0 ? g->conv.n : 1) * g->conv.c * g->conv.h * g->conv.w;
-            sm__operand_bits(dn0, g->format[0], in, (g->conv.n > 0 ? g->conv.n : 1) * g->conv.c * g->conv.h, vb, ib, pe0, wm * tk, &inA_val, &inA_meta);
-        }
-    }
-    if (g->skip_partner) {   /* partner tiles: B's CTA k-tile for A, A's for B; per set the partner fiber */
-        double e[SM_MAX_RANKS];
-        int q;
-        for (q = 0; q < SM_MAX_RANKS; q++) e[q] = 1;
-        e[rank[1]] = cn; e[krank[1]] = ck;
-        qA = 1 - sm_box_p_empty(dn1, SM_MAX_RANKS, e);
-        for (q = 0; q < SM_MAX_RANKS; q++) e[q] = 1;
-        e[rank[0]] = cm; e[krank[0]] = ck;
-        qB = 1 - sm_box_p_empty(dn0, SM_MAX_RANKS, e);
-        sm_fiber_expect(dn1, rank[1], wn, 1, NULL, &qA2, NULL); qA2 = 1 - qA2;
-        sm_fiber_expect(dn0, rank[0], wm, 1, NULL, &qB2, NULL); qB2 = 1 - qB2;
-    }
-
-    /* global memory */
-    if (g->im2col == SM_IM2COL_EXPLICIT) {
-        pre_rd = inA_val + inA_meta;
-        pre_wr = valA + metaA;
-        rd[SM_GPU_DRAM] += valA + metaA;
-    } else if (g->im2col != SM_IM2COL_NONE) rd[SM_GPU_DRAM] += inA_val + inA_meta;
-    else rd[SM_GPU_DRAM] += valA + metaA;
-    rd[SM_GPU_DRAM] += valB + metaB;
-    wr[SM_GPU_DRAM] += M * N * ob;
-    /* shared cache: operand tiles to the SMs; its fills are the global reads */
-    rd[SM_GPU_L2] = (valA * qA + metaA) * ceil(N / cn - 1e-9) + (valB * qB + metaB) * ceil(M / cm - 1e-9) + M * N * ob;
-    wr[SM_GPU_L2] = rd[SM_GPU_DRAM];
-    /* per-SM scratchpad: fragments to the warps; fills from the cache */
-    rd[SM_GPU_SMEM] = (valA * qA2 + metaA) * ceil(N / wn - 1e-9) + (valB * qB2 + metaB) * ceil(M / wm - 1e-9);
-    wr[SM_GPU_SMEM] = rd[SM_GPU_L2] - M * N * ob;
-    /* registers: the condensed operands of every set to the MACs; the output once */
-    if (s->skip.kind == SM_SKIP_MODEL_OUTER) rd[SM_GPU_RF] = sets_total * (o->skip.nnz[0] + o->skip.nnz[1]) * vb;
-    else rd[SM_GPU_RF] = sets_total * (wm + wn) * vb * (s->skip.kind == SM_SKIP_MODEL_STRUCTURED ? sm_series_density(&s->skip.series) : 1);
-    wr[SM_GPU_RF] = M * N * ob;
-    /* accumulation buffer: gather and scatter per product; tile swaps when a sub-core owns several */
-    if (lv[SM_GPU_ACC] >= 0) {
-        double swaps = 0;
-        if (tiles_sub > 1) swaps = tiles_total * ceil(K / ck - 1e-9) * wm * wn * p_tile_pair * 32;   /* FP32 accumulators */
-        rd[SM_GPU_ACC] = o->effectual * 32 + swaps;
-        wr[SM_GPU_ACC] = rd[SM_GPU_ACC];
-    }
-
-    /* bandwidth-bound cycles per role: shared levels over their aggregate bandwidth, per-SM and
-       per-sub-core levels for the busiest instance */
-    o->cycles = o->compute_cycles;
-    for (r = 0; r < SM_GPU_ROLES; r++) {
-        int l = lv[r];
-        const sm_level *L;
-        double share, rdw, wrw;
-        if (l < 0) continue;
-        L = &s->levels[l];
-        o->reads[r] = rd[r] / sm__wbits(s, l);
-        o->writes[r] = wr[r] / sm__wbits(s, l);
-        if (r <= SM_GPU_L2) share = 1 / (double)sm__instances(s, l);
-        else if (r == SM_GPU_SMEM) share = n_sm / ctas;
-        else share = rounds * tiles_sub / tiles_total;
-        rdw = o->reads[r] * share; wrw = o->writes[r] * share;
-        o->role_cycles[r] = sm__bw_cycles(L, rdw, wrw);
-        if (r == SM_GPU_ACC && g->acc_banks > 0 && L->read_bw > 0 && products_set > 0) {   /* bank conflicts */
-            double per_step = fmin(products_set / fmax(1, o->skip.steps > 0 ? o->skip.steps : set_cyc), L->read_bw);
-            double ideal = per_step / L->read_bw;
-            double real = sm_accbuf_cycles(per_step, g->acc_banks, L->read_bw / g->acc_banks, g->acc_window, 256);
-            if (ideal > 0) o->role_cycles[r] *= real / ideal;
-        }
-        if (o->role_cycles[r] > o->cycles) { o->cycles = o->role_cycles[r]; o->bound = r; }
-    }
-    if (pre_rd + pre_wr > 0) {
-        const sm_level *L = &s->levels[lv[SM_GPU_DRAM]];
-        double inst = (double)sm__instances(s, lv[SM_GPU_DRAM]), wb = sm__wbits(s, lv[SM_GPU_DRAM]);
-        o->prepass_cycles = sm__bw_cycles(L, pre_rd / wb / inst, pre_wr / wb / inst);
-        o->reads[SM_GPU_DRAM] += pre_rd / wb;
-        o->writes[SM_GPU_DRAM] += pre_wr / wb;
-    }
-    o->cycles += o->prepass_cycles;
-    o->seconds = o->cycles / ((s->clock_ghz > 0 ? s->clock_ghz : 1) * 1e9);
-    return SM_OK;
-}
-
-SMAPI void sm_gpu_report(FILE *f, const sm_spec *s, const sm_gpu_stats *st) {
-    static const char *const roles[SM_GPU_ROLES] = { "global", "cache", "scratchpad", "registers", "accumulation" };
-    int r;
-    fprintf(f, "sparsemodel %s: %s on %s (GPU kernel model)\n", sm_version_string(), s->problem.name[0] ? s->problem.name : "problem", s->arch_name[0] ? s->arch_name : "arch");
-    fprintf(f, "GEMM M=%.0f N=%.0f K=%.0f: %.0f thread blocks over %.0f SMs, %.0f on the busiest SM in %.0f rounds\n", st->m, st->n, st->k, st->ctas, st->sms, st->per_sm_ctas, st->rounds);
-    fprintf(f, "%-13s %-16s %16s %16s %14s\n", "role", "level", "reads", "writes", "cycles");
-    for (r = 0; r < SM_GPU_ROLES; r++) {
-        int l = sm__gpu_level(s, r);
-        if (l < 0) continue;
-        fprintf(f, "%-13s %-16s %16.0f %16.0f %14.0f\n", roles[r], s->levels[l].name, st->reads[r], st->writes[r], st->role_cycles[r]);
-    }
-    fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "compute", s->compute.name, "-", "-", st->compute_cycles);
-    if (st->prepass_cycles > 0) fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "lowering", "-", "-", "-", st->prepass_cycles);
-    fprintf(f, "\ncomputes     %.0f\neffectual    %.0f\ncycles       %.0f (bound: %s)\ntime         %.3f us\n", st->computes, st->effectual, st->cycles,
-            st->bound < 0 ? "compute" : roles[st->bound], st->seconds * 1e6);
-}
-
-/*=== [@tasd.impl] STRUCTURED DECOMPOSITION (TASD SERIES) AND CONFIGURATION SEARCH ===============*/
-SMAPI void sm_tasd_counts(double density, const sm_series *s, sm_tasd_stats *out) {
-    double dist[SM__BLK];
-    sm__hist_ctx hc;
-    int i;
-    memset(out, 0, sizeof *out);
-    out->density = density;
-    out->slots = sm_series_density(s);
-    if (!s || s->nterms <= 0 || s->m[0] < 1 || s->m[0] >= SM__BLK) { out->kept = 1; return; }
-    memset(dist, 0, sizeof dist);
-    hc.h = dist;
-    sm__binomial(s->m[0], density, sm__hist_fn, &hc);
-    sm__series_run(dist, s, out->kept_term);
-    for (i = 0; i < s->nterms; i++) out->kept += out->kept_term[i];
-    out->kept = density > 0 ? out->kept / density : 1;
-    out->dropped = 1 - out->kept;
-    if (out->dropped < 0) out->dropped = 0;
-}
-
-/* A signed value of distribution v (its magnitude ranks it). */
-static double sm__value(sm_value_dist v, sm__rng *seed) {
-    double u1, u2, x;
-    if (v == SM_VALUES_UNIFORM) return sm__rand01(seed);
-    u1 = sm__rand01(seed); u2 = sm__rand01(seed);
-    if (u1 < 1e-300) u1 = 1e-300;
-    x = sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
-    if (v == SM_VALUES_GELU) x = x * 0.5 * erfc(-x / 1.4142135623730951);
-    return x;
-}
-
-/* Greedy decomposition of one row segment: `val` (len values, zeros absent), terms of s in order;
-   kept[i] += values term i keeps; returns nothing, leaves the dropped ones in val (kept zeroed). */
-static void sm__tasd_block(double *val, int len, const sm_series *s, double *kept, double *terms_out, int stride) {
-    int i, b, j, c;
-    for (i = 0; i < s->nterms; i++) {
-        int m = s->m[i];
-        for (b = 0; b + m <= len; b += m)
-            for (c = 0; c < s->n[i]; c++) {   /* take the largest remaining magnitude, n times */
-                int best = -1;
-                for (j = b; j < b + m; j++) if (val[j] != 0 && (best < 0 || fabs(val[j]) > fabs(val[best]))) best = j;
-                if (best < 0) break;
-                if (kept) kept[i] += 1;
-                if (terms_out) terms_out[(size_t)i * (size_t)stride + (size_t)best] = val[best];
-                val[best] = 0;
-            }
-    }
-}
-
-/* Monte-Carlo over blocks of the series' largest M: counts, magnitudes and the per-block moments
-   mom[0..5] = E[r], E[r^2], E[q], E[s], E[s^2], E[p] (r, q: sum and sum of squares of the dropped
-   values of a block; s, p: of all its values). */
-static void sm__tasd_mc(double density, const sm_series *s, sm_value_dist v, int blocks, unsigned long long seed, sm_tasd_stats *out, double *mom) {
-    enum { MAXM = 256 };
-    double val[MAXM], kept[SM_MAX_SERIES] = {0}, nnz = 0, mag = 0, dmag = 0;
-    int M = s && s->nterms > 0 ? s->m[s->nterms - 1] : 8, t, j, i;
-    sm__rng rng;
-    memset(out, 0, sizeof *out);
-    for (j = 0; j < 6; j++) mom[j] = 0;
-    out->density = density;
-    out->slots = sm_series_density(s);
-    if (M < 1 || M > MAXM) M = 8;
-    if (blocks <= 0) blocks = 20000;
-    rng.s = seed ? seed : 0x2545F4914F6CDD1DULL;
-    for (t = 0; t < blocks; t++) {
-        double bs = 0, bp = 0, r = 0, q = 0;
-        for (j = 0; j < M; j++) {
-            val[j] = sm__rand01(&rng) < density ? sm__value(v, &rng) : 0;
-            if (val[j] == 0) continue;
-            nnz++; mag += fabs(val[j]); bs += val[j]; bp += val[j] * val[j];
-        }
-        if (s && s->nterms > 0) sm__tasd_block(val, M, s, kept, NULL, 0);
-        else for (j = 0; j < M; j++) val[j] = 0;
-        for (j = 0; j < M; j++) if (val[j] != 0) { dmag += fabs(val[j]); r += val[j]; q += val[j] * val[j]; }
-        mom[0] += r; mom[1] += r * r; mom[2] += q; mom[3] += bs; mom[4] += bs * bs; mom[5] += bp;
-    }
-    for (j = 0; j < 6; j++) mom[j] /= blocks;
-    for (i = 0; s && i < s->nterms; i++) { out->kept_term[i] = kept[i] / ((double)blocks * M); out->kept += kept[i]; }
-    if (!s || s->nterms <= 0) out->kept = nnz;
-    out->kept = nnz > 0 ? out->kept / nnz : 1;
-    out->dropped = 1 - out->kept;
-    out->dropped_magnitude = mag > 0 ? dmag / mag : 0;
-}
-
-SMAPI void sm_tasd_values(double density, const sm_series *s, sm_value_dist v, int blocks, unsigned long long seed, sm_tasd_stats *out) {
-    double mom[6];
-    sm__tasd_mc(density, s, v, blocks, seed, out, mom);
-}
-
-SMAPI double sm_tasd_error(double density, const sm_series *s, sm_value_dist v, double row, double b_mean, double b_var, int blocks, unsigned long long seed) {
-    sm_tasd_stats st;
-    double mom[6], M, nb, er2, es2, num, den;
-    sm__tasd_mc(density, s, v, blocks, seed, &st, mom);
-    M = s && s->nterms > 0 ? s->m[s->nterms - 1] : 8;
-    nb = row / M;   /* blocks per row: independent */
-    er2 = nb * (mom[1] - mom[0] * mom[0]) + nb * nb * mom[0] * mom[0];
-    es2 = nb * (mom[4] - mom[3] * mom[3]) + nb * nb * mom[3] * mom[3];
-    num = b_mean * b_mean * er2 + b_var * nb * mom[2];
-    den = b_mean * b_mean * es2 + b_var * nb * mom[5];
-    return den > 0 ? sqrt(num / den) : 0;
-}
-
-SMAPI double sm_tasd_decompose(const double *values, int rows, int cols, const sm_series *s, double *terms, double *residual) {
-    enum { MAXC = 4096 };
-    double val[MAXC], kept[SM_MAX_SERIES] = {0}, total = 0;
-    int r, j, i;
-    if (cols > MAXC || !s) return -1;
-    if (terms) memset(terms, 0, sizeof(double) * (size_t)s->nterms * (size_t)rows * (size_t)cols);
-    for (r = 0; r < rows; r++) {
-        memcpy(val, values + (size_t)r * cols, sizeof(double) * (size_t)cols);
-        sm__tasd_block(val, cols, s, kept, terms ? terms + (size_t)r * cols : NULL, rows * cols);
-        if (residual) memcpy(residual + (size_t)r * cols, val, sizeof(double) * (size_t)cols);
-    }
-    for (i = 0; i < s->nterms; i++) total += kept[i];
-    (void)j;
-    return total;
-}
-
-/* E[|x| ; |x| > t] and P(|x| > t) by integration over x (normal, GELU) or closed form (uniform). */
-static void sm__tail(sm_value_dist v, double t, double *mass, double *prob) {
-    double x, h = 1e-3, m = 0, p = 0;
-    if (v == SM_VALUES_UNIFORM) { double a = t < 0 ? 0 : t > 1 ? 1 : t; *mass = (1 - a * a) / 2; *prob = 1 - a; return; }
-    for (x = -9; x < 9; x += h) {
-        double mid = x + h / 2, phi = exp(-mid * mid / 2) / 2.5066282746310002, y = mid;
-        if (v == SM_VALUES_GELU) y = mid * 0.5 * erfc(-mid / 1.4142135623730951);
-        if (fabs(y) > t) { m += fabs(y) * phi * h; p += phi * h; }
-    }
-    *mass = m; *prob = p;
-}
-
-SMAPI double sm_tasd_pseudo_density(sm_value_dist v, double keep) {
-    double total, p, lo = 0, hi = 10, m;
-    int i;
-    sm__tail(v, -1, &total, &p);
-    for (i = 0; i < 60; i++) {   /* the threshold whose tail holds `keep` of the mass */
-        double mid = 0.5 * (lo + hi);
-        sm__tail(v, mid, &m, &p);
-        if (m > keep * total) lo = mid; else hi = mid;
-    }
-    sm__tail(v, 0.5 * (lo + hi), &m, &p);
-    return p;
-}
-
-static double sm__tasd_dropped(const sm_series *o, const sm_tasd_layer *L, sm_tasd_metric metric) {
-    sm_tasd_stats st;
-    if (metric == SM_TASD_DROPPED_MAGNITUDE) { sm_tasd_values(L->density, o, L->values, 8000, 0, &st); return st.dropped_magnitude; }
-    sm_tasd_counts(L->density, o, &st);
-    return st.dropped;
-}
-
-static double sm__tasd_cost(sm_tasd_cost_fn cost, void *ctx, const sm_series *opts, int i, int j, const sm_tasd_layer *L) {
-    if (cost) return cost(i, j, ctx);
-    return (j < 0 ? 1 : sm_series_density(&opts[j])) * L->macs;
-}
-
-SMAPI void sm_tasd_search_layerwise(const sm_series *opts, int nopt, sm_tasd_metric metric, double budget, sm_tasd_cost_fn cost, void *ctx, sm_tasd_layer *layers, int n) {
-    int i, j;
-    for (i = 0; i < n; i++) {
-        sm_tasd_layer *L = &layers[i];
-        L->choice = -1; L->dropped = 0;
-        L->cost = sm__tasd_cost(cost, ctx, opts, i, -1, L);
-        for (j = 0; j < nopt; j++) {
-            double dr = sm__tasd_dropped(&opts[j], L, metric), cj;
-            if (dr > budget) continue;
-            cj = sm__tasd_cost(cost, ctx, opts, i, j, L);
-            if (cj < L->cost) { L->choice = j; L->cost = cj; L->dropped = dr; }
-        }
-    }
-}
-
-SMAPI int sm_tasd_search_networkwise(const sm_series *opts, int nopt, sm_tasd_metric metric, double budget, sm_tasd_cost_fn cost, void *ctx, sm_tasd_layer *layers, int n) {
-    int best = -1, i, j;
-    double best_cost = 0;
-    for (i = 0; i < n; i++) best_cost += sm__tasd_cost(cost, ctx, opts, i, -1, &layers[i]);
-    for (j = 0; j < nopt; j++) {
-        double total = 0;
-        int ok = 1;
-        for (i = 0; i < n && ok; i++) ok = sm__tasd_dropped(&opts[j], &layers[i], metric) <= budget;
-        if (!ok) continue;
-        for (i = 0; i < n; i++) total += sm__tasd_cost(cost, ctx, opts, i, j, &layers[i]);
-        if (total < best_cost) { best = j; best_cost = total; }
-    }
-    for (i = 0; i < n; i++) {
-        layers[i].choice = best;
-        layers[i].cost = sm__tasd_cost(cost, ctx, opts, i, best, &layers[i]);
-        layers[i].dropped = best >= 0 ? sm__tasd_dropped(&opts[best], &layers[i], metric) : 0;
-    }
-    return best;
-}
-
-SMAPI int sm_tasd_select_alpha(const sm_series *opts, int nopt, double sparsity, double alpha) {
-    int j, best = -1;
-    double best_sp = -1;
-    for (j = 0; j < nopt; j++) {
-        double asp = 1 - sm_series_density(&opts[j]);
-        if (sparsity + alpha > asp && asp > best_sp) { best = j; best_sp = asp; }
-    }
-    return best;
-}
-
-SMAPI double sm_tasd_unit_energy(double elements, const sm_series *s, double compare_pj) {
-    double n = 0, M;
-    int i;
-    if (!s || s->nterms <= 0) return 0;
-    M = s->m[s->nterms - 1];
-    for (i = 0; i < s->nterms; i++) n += (M / s->m[i]) * s->n[i] * (s->m[i] - 1);   /* comparisons per largest block */
-    return elements / M * n * compare_pj;
 }
 
 /*=== [@eval.impl] VALIDATION, TIMING, ENERGY ===================================================*/

@@ -137,35 +137,48 @@ static void test_memories(void) {
     d.clock_ghz = 2; T(sm_mem_estimate(&d, &c, &e) == SM_OK && within(c.leak_pj, 0.005353 / 2, 1.02));
 }
 
+/* Networks are priced by the one component model of [@network] with the library's unit costs. */
 static void test_networks(void) {
+    sm_unit_costs c, c7;
     sm_net_desc d;
-    sm_net_cost c, c2;
+    sm_net_parts o, o2;
     sm_error e;
     int k;
+    memset(&c, 0, sizeof c);
+    c.precision = SM_PREC_INT32;
+    T(sm_unit_costs_estimate(&c, &e) == SM_OK);
+    T(NEAR(c.add_pj, 0.1) && NEAR(c.add_um2, 137));               /* Horowitz 32-bit add, exactly */
+    T(NEAR(c.mux_pj_bit, 0.1 / 64) && NEAR(c.mux_um2_bit, 137.0 / 64));   /* half an adder bit */
+    T(NEAR(c.wire_pj_bit_mm, 0.081) && NEAR(c.hop_mm, 0.1));        /* 45 nm, 0.9 V */
     memset(&d, 0, sizeof d);
     d.ports = 16; d.word_bits = 16;
-    for (k = SM_NET_BUS; k <= SM_NET_ART; k++) {
+    for (k = 0; k < SM_NET_KIND_COUNT; k++) {
         d.kind = (sm_net_kind)k;
-        T(sm_net_estimate(&d, &c, &e) == SM_OK && c.area_um2 > 0 && c.hop_pj > 0);
-        T(NEAR(c.word_pj, c.hops * c.hop_pj + c.switches * c.switch_pj + c.adds * c.add_pj));
+        T(sm_net_parts_eval(&d, &c, &o, &e) == SM_OK && o.area_um2 > 0 && o.wave_pj > 0);
+        T(NEAR(o.word_pj, o.wave_pj / 16));
+        T(NEAR(o.wire_pj, o.wave_hops * 0.1 * 16 * 0.081));
         d.ports = 64;
-        T(sm_net_estimate(&d, &c2, &e) == SM_OK && c2.area_um2 > c.area_um2);   /* more ports, more area */
+        T(sm_net_parts_eval(&d, &c, &o2, &e) == SM_OK && o2.area_um2 > o.area_um2);   /* more ports, more area */
         d.ports = 16;
         T(!strcmp(sm_net_kind_name((sm_net_kind)k), sm_net_kind_name((sm_net_kind)sm_net_kind_parse(sm_net_kind_name((sm_net_kind)k)))));
     }
-    d.kind = SM_NET_BENES;
-    T(sm_net_estimate(&d, &c, &e) == SM_OK && c.switches == 7 && c.hops == 15);   /* 2 log2 16 - 1 stages */
-    d.ports = 12; T(sm_net_estimate(&d, &c, &e) == SM_ERR_VALUE && strstr(e.text, "power-of-two"));
-    d.ports = 1; d.kind = SM_NET_BUS; T(sm_net_estimate(&d, &c, &e) == SM_ERR_VALUE);
-    d.ports = 16; d.kind = SM_NET_CROSSBAR;
-    T(sm_net_estimate(&d, &c, &e) == SM_OK);
-    d.ports = 32; T(sm_net_estimate(&d, &c2, &e) == SM_OK && c2.area_um2 > 3.9 * c.area_um2);   /* quadratic in ports */
-    d.ports = 16; d.kind = SM_NET_BINARY; d.precision = SM_PREC_INT32;
-    T(sm_net_estimate(&d, &c, &e) == SM_OK && NEAR(c.add_pj, 0.1) && NEAR(c.adds, 15.0 / 16) && NEAR(c.area_um2, 15 * 137));
-    d.kind = SM_NET_FAN; T(sm_net_estimate(&d, &c2, &e) == SM_OK && c2.area_um2 > c.area_um2 && c2.word_pj > c.word_pj);
-    d.kind = SM_NET_ART; T(sm_net_estimate(&d, &c2, &e) == SM_OK && c2.area_um2 > c.area_um2);
-    d.tech_nm = 7; d.kind = SM_NET_BINARY; T(sm_net_estimate(&d, &c2, &e) == SM_OK && c2.word_pj < c.word_pj && c2.area_um2 < c.area_um2);
-    d.tech_nm = 40; T(sm_net_estimate(&d, &c2, &e) == SM_ERR_VALUE);
+    d.kind = SM_NET_BENES;   /* a word crosses 2 log2 16 + 1 = 9 levels and N - 1 hops */
+    T(sm_net_parts_eval(&d, &c, &o, &e) == SM_OK && o.levels == 9 && o.wave_hops == 16 * 15);
+    T(NEAR(o.word_pj, 9 * 16 * c.mux_pj_bit + 15 * 0.1 * 16 * 0.081));
+    d.kind = SM_NET_CROSSBAR;
+    T(sm_net_parts_eval(&d, &c, &o, &e) == SM_OK);
+    d.ports = 32; T(sm_net_parts_eval(&d, &c, &o2, &e) == SM_OK && o2.area_um2 > 3.9 * o.area_um2);   /* quadratic in ports */
+    d.ports = 16; d.kind = SM_NET_BINARY;   /* 15 adders, each with its 16-bit pipeline register */
+    T(sm_net_parts_eval(&d, &c, &o, &e) == SM_OK && o.adders == 15 && NEAR(o.area_um2, 15 * 137 + 15 * 16 * c.reg_um2_bit));
+    d.kind = SM_NET_FAN; T(sm_net_parts_eval(&d, &c, &o2, &e) == SM_OK && o2.area_um2 > o.area_um2 && o2.word_pj > o.word_pj);
+    d.kind = SM_NET_ART; T(sm_net_parts_eval(&d, &c, &o2, &e) == SM_OK && o2.area_um2 > o.area_um2);
+    d.kind = SM_NET_BINARY;   /* a smaller node: cheaper and smaller, shorter hops */
+    memset(&c7, 0, sizeof c7); c7.precision = SM_PREC_INT32; c7.tech_nm = 7;
+    T(sm_unit_costs_estimate(&c7, &e) == SM_OK && c7.hop_mm < c.hop_mm);
+    T(sm_net_parts_eval(&d, &c7, &o2, &e) == SM_OK && o2.word_pj < o.word_pj && o2.area_um2 < o.area_um2);
+    d.hop_mm = 1;   /* the desc's hop wins over the costs' */
+    T(sm_net_parts_eval(&d, &c, &o2, &e) == SM_OK && NEAR(o2.wire_pj, 32 * 1 * 16 * 0.081));
+    c7.tech_nm = 40; c7.add_pj = 0; T(sm_unit_costs_estimate(&c7, &e) == SM_ERR_VALUE);
 }
 
 static const char *base_spec =
