@@ -24,7 +24,7 @@
      sm_sweep_from_spec / sm_sweep_point      [sweep] -> design points (--set strings per point)
      sm_array_eval                            a spec with an [array]: sm_spec -> sm_array_stats (never allocates)
      sm_array_report_tsv / _text / _json      sm_array_stats -> FILE*
-     sm_gpu_eval / sm_gpu_report              a spec with [gpu]: the tiled-kernel GPU model (no allocation)
+     sm_gpu_eval / sm_gpu_report_*            a spec with [gpu]: the tiled-kernel GPU model (no allocation)
      sm_stats_series                          terms of a structured series run into one output
      A spec can also be filled in by hand: every field left zero takes its documented default.
 
@@ -857,7 +857,11 @@ typedef struct sm_gpu_stats {
 struct sm_spec;   /* defined in [@spec] */
 /* Evaluate spec s as a GPU kernel (s->gpu.kernel != OFF). No allocation. */
 SMDEF sm_result sm_gpu_eval(const struct sm_spec *s, sm_gpu_stats *out, sm_error *err);
-SMDEF void sm_gpu_report(FILE *f, const struct sm_spec *s, const sm_gpu_stats *st);
+/* Reports (in [@report.impl]): text; TSV rows LEVEL - reads/writes/cycles per role, COMPUTE -
+   cycles, - - computes/effectual_computes/cycles/bound; JSON. */
+SMDEF void sm_gpu_report_text(FILE *f, const struct sm_spec *s, const sm_gpu_stats *st);
+SMDEF void sm_gpu_report_tsv(FILE *f, const struct sm_spec *s, const sm_gpu_stats *st);
+SMDEF void sm_gpu_report_json(FILE *f, const struct sm_spec *s, const sm_gpu_stats *st);
 
 
 /*=== [@tasd] STRUCTURED DECOMPOSITION (TASD SERIES) AND CONFIGURATION SEARCH ===================*/
@@ -4200,23 +4204,6 @@ SMAPI sm_result sm_gpu_eval(const sm_spec *s, sm_gpu_stats *o, sm_error *err) {
     o->cycles += o->prepass_cycles;
     o->seconds = o->cycles / ((s->clock_ghz > 0 ? s->clock_ghz : 1) * 1e9);
     return SM_OK;
-}
-
-SMAPI void sm_gpu_report(FILE *f, const sm_spec *s, const sm_gpu_stats *st) {
-    static const char *const roles[SM_GPU_ROLES] = { "global", "cache", "scratchpad", "registers", "accumulation" };
-    int r;
-    fprintf(f, "sparsemodel %s: %s on %s (GPU kernel model)\n", sm_version_string(), s->problem.name[0] ? s->problem.name : "problem", s->arch_name[0] ? s->arch_name : "arch");
-    fprintf(f, "GEMM M=%.0f N=%.0f K=%.0f: %.0f thread blocks over %.0f SMs, %.0f on the busiest SM in %.0f rounds\n", st->m, st->n, st->k, st->ctas, st->sms, st->per_sm_ctas, st->rounds);
-    fprintf(f, "%-13s %-16s %16s %16s %14s\n", "role", "level", "reads", "writes", "cycles");
-    for (r = 0; r < SM_GPU_ROLES; r++) {
-        int l = sm__gpu_level(s, r);
-        if (l < 0) continue;
-        fprintf(f, "%-13s %-16s %16.0f %16.0f %14.0f\n", roles[r], s->levels[l].name, st->reads[r], st->writes[r], st->role_cycles[r]);
-    }
-    fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "compute", s->compute.name, "-", "-", st->compute_cycles);
-    if (st->prepass_cycles > 0) fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "lowering", "-", "-", "-", st->prepass_cycles);
-    fprintf(f, "\ncomputes     %.0f\neffectual    %.0f\ncycles       %.0f (bound: %s)\ntime         %.3f us\n", st->computes, st->effectual, st->cycles,
-            st->bound < 0 ? "compute" : roles[st->bound], st->seconds * 1e6);
 }
 
 /*=== [@tasd.impl] STRUCTURED DECOMPOSITION (TASD SERIES) AND CONFIGURATION SEARCH ===============*/
@@ -7835,6 +7822,63 @@ SMAPI void sm_array_report_json(FILE *f, const sm_spec *s, const sm_array_stats 
     fprintf(f, ",\n  \"dataflow\": \"%s\",\n  \"rows\": %ld,\n  \"cols\": %ld", sm__dataflow_name(st->dataflow), st->rows, st->cols);
     for (i = 0; i < n; i++) fprintf(f, ",\n  \"%s\": %.17g", r[i].name, r[i].v);
     fprintf(f, "\n}\n");
+}
+
+static const char *const sm__gpu_roles[SM_GPU_ROLES] = { "global", "cache", "scratchpad", "registers", "accumulation" };
+
+SMAPI void sm_gpu_report_text(FILE *f, const sm_spec *s, const sm_gpu_stats *st) {
+    int r;
+    fprintf(f, "sparsemodel %s: %s on %s (GPU kernel model)\n", sm_version_string(), s->problem.name[0] ? s->problem.name : "problem", s->arch_name[0] ? s->arch_name : "arch");
+    fprintf(f, "GEMM M=%.0f N=%.0f K=%.0f: %.0f thread blocks over %.0f SMs, %.0f on the busiest SM in %.0f rounds\n", st->m, st->n, st->k, st->ctas, st->sms, st->per_sm_ctas, st->rounds);
+    fprintf(f, "%-13s %-16s %16s %16s %14s\n", "role", "level", "reads", "writes", "cycles");
+    for (r = 0; r < SM_GPU_ROLES; r++) {
+        int l = sm__gpu_level(s, r);
+        if (l < 0) continue;
+        fprintf(f, "%-13s %-16s %16.0f %16.0f %14.0f\n", sm__gpu_roles[r], s->levels[l].name, st->reads[r], st->writes[r], st->role_cycles[r]);
+    }
+    fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "compute", s->compute.name, "-", "-", st->compute_cycles);
+    if (st->prepass_cycles > 0) fprintf(f, "%-13s %-16s %16s %16s %14.0f\n", "lowering", "-", "-", "-", st->prepass_cycles);
+    fprintf(f, "\ncomputes     %.0f\neffectual    %.0f\ncycles       %.0f (bound: %s)\ntime         %.3f us\n", st->computes, st->effectual, st->cycles,
+            st->bound < 0 ? "compute" : sm__gpu_roles[st->bound], st->seconds * 1e6);
+}
+
+/* TSV: per role level reads, writes, cycles; compute cycles; totals (rows as sm_report_tsv's). */
+SMAPI void sm_gpu_report_tsv(FILE *f, const sm_spec *s, const sm_gpu_stats *st) {
+    int r;
+    for (r = 0; r < SM_GPU_ROLES; r++) {
+        int l = sm__gpu_level(s, r);
+        if (l < 0) continue;
+        sm__row(f, s->levels[l].name, "-", "reads", st->reads[r], 0);
+        sm__row(f, s->levels[l].name, "-", "writes", st->writes[r], 0);
+        sm__row(f, s->levels[l].name, "-", "cycles", st->role_cycles[r], 0);
+    }
+    sm__row(f, s->compute.name, "-", "cycles", st->compute_cycles, 0);
+    if (st->prepass_cycles > 0) sm__row(f, "lowering", "-", "cycles", st->prepass_cycles, 0);
+    sm__row(f, "-", "-", "computes", st->computes, 0);
+    sm__row(f, "-", "-", "effectual_computes", st->effectual, 0);
+    sm__row(f, "-", "-", "cycles", st->cycles, 0);
+    fprintf(f, "-\t-\tbound\t%s\n", st->bound < 0 ? "compute" : sm__gpu_roles[st->bound]);
+}
+
+SMAPI void sm_gpu_report_json(FILE *f, const sm_spec *s, const sm_gpu_stats *st) {
+    int r, first = 1;
+    fprintf(f, "{\n  \"version\": \"%s\",\n  \"problem\": ", sm_version_string());
+    sm__json_str(f, s->problem.name);
+    fprintf(f, ",\n  \"arch\": ");
+    sm__json_str(f, s->arch_name);
+    fprintf(f, ",\n  \"gemm\": [%.17g, %.17g, %.17g],\n  \"thread_blocks\": %.17g,\n  \"sms\": %.17g,\n  \"rounds\": %.17g,\n  \"levels\": [",
+            st->m, st->n, st->k, st->ctas, st->sms, st->rounds);
+    for (r = 0; r < SM_GPU_ROLES; r++) {
+        int l = sm__gpu_level(s, r);
+        if (l < 0) continue;
+        fprintf(f, "%s\n    {\"role\": \"%s\", \"level\": ", first ? "" : ",", sm__gpu_roles[r]);
+        sm__json_str(f, s->levels[l].name);
+        fprintf(f, ", \"reads\": %.17g, \"writes\": %.17g, \"cycles\": %.17g}", st->reads[r], st->writes[r], st->role_cycles[r]);
+        first = 0;
+    }
+    fprintf(f, "\n  ],\n  \"compute_cycles\": %.17g,\n  \"lowering_cycles\": %.17g,\n  \"computes\": %.17g,\n  \"effectual_computes\": %.17g,\n"
+               "  \"cycles\": %.17g,\n  \"seconds\": %.17g,\n  \"bound\": \"%s\"\n}\n",
+            st->compute_cycles, st->prepass_cycles, st->computes, st->effectual, st->cycles, st->seconds, st->bound < 0 ? "compute" : sm__gpu_roles[st->bound]);
 }
 
 

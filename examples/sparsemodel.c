@@ -258,13 +258,14 @@ static int cmd_eval(int argc, char **argv) {
         sm_spec_free(spec);
         return 0;
     }
-    if (spec->gpu.kernel != SM_GPU_OFF) {   /* a [gpu] spec: the tiled-kernel model (text report) */
+    if (spec->gpu.kernel != SM_GPU_OFF) {   /* a [gpu] spec: the tiled-kernel model */
         sm_gpu_stats gs;
-        int rc = 0;
-        if (sm_gpu_eval(spec, &gs, &err) != SM_OK) { fprintf(stderr, "%s\n", err.text); rc = 1; }
-        else sm_gpu_report(stdout, spec, &gs);
+        if (sm_gpu_eval(spec, &gs, &err) != SM_OK) { fprintf(stderr, "%s\n", err.text); sm_spec_free(spec); return 1; }
+        if (!strcmp(c.format, "tsv")) sm_gpu_report_tsv(stdout, spec, &gs);
+        else if (!strcmp(c.format, "json")) sm_gpu_report_json(stdout, spec, &gs);
+        else sm_gpu_report_text(stdout, spec, &gs);
         sm_spec_free(spec);
-        return rc;
+        return 0;
     }
     if (sm_eval(spec, &st, &err) != SM_OK) { fprintf(stderr, "%s\n", err.text); sm_spec_free(spec); return 1; }
     if (!strcmp(c.format, "tsv")) sm_report_tsv(stdout, spec, &st);

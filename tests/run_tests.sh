@@ -77,6 +77,9 @@ tc=$($CLI eval specs/tensorcore_sqznet_fire2e1_aw.ini --format tsv | awk -F'\t' 
 $CLI eval specs/tensordash_sqznet_fire2e1_aw.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if [c["name"] for c in d["components"]]==["cores","transposers","schedulers","amux","staging"] else 1)' && ok || bad "json components"
 $CLI eval specs/sigma_gemm05_mk80_kn30.ini --format tsv | grep -q $'^array\t-\tcycles\t397062$' && ok || bad "array spec: SIGMA on 1024-16-500000"
 $CLI eval specs/sigma_gemm05_mk80_kn30.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["dataflow"]=="b_sta" and d["folds"]==342 else 1)' && ok || bad "array json output"
+# a [gpu] spec in every format: TSV rows and JSON agree with the text report's totals
+$CLI eval specs/dstc_spgemm.ini --format tsv | awk -F'\t' '$1=="-" && $3=="effectual_computes" {e=$4} $1=="-" && $3=="bound" {b=$4} END {exit !(e==687198208 && b=="cache")}' && ok || bad "gpu tsv output"
+$CLI eval specs/dstc_spgemm.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["effectual_computes"]==687198208 and d["levels"][1]["level"]=="L2" and d["bound"]=="cache" else 1)' && ok || bad "gpu json output"
 
 # mapper and sweeps (CLI): the written mapping re-evaluates to the numbers reported; results do not
 # depend on the thread count; shards run with GNU parallel merge into the unsharded result
