@@ -210,6 +210,10 @@ def format_counts(t, key):
 
 
 def has_format(t):
+    """A tensor with a format at this level whose metadata and payload entries the report gives
+    per rank. The 2021 layout ("Metadata format", one "Actual scalar metadata reads" count that
+    sums metadata and payload entries) cannot be split into our metadata_X / payload_X rows, so
+    those rows are left out for it."""
     f = t.get("Representation format", "none").strip()
     return f not in ("", "none")
 
