@@ -19,9 +19,15 @@ printing error per term. Handles the 2020-2025 report layouts (older ones say "E
 put "Scalar updates" before fills, print bypassed tensors with zero counts, and name the totals
 "MACCs = N"; a tensor with no access at all is treated as bypassed there).
 
-Dense only. The parse keeps every "key : value" line of each tensor block (parse_stats), so
-Sparseloop rows (actual/gated/skipped, metadata) can be emitted later from the same structure
-by adding to tensor_rows().
+Sparseloop reports (a tensor block with "Algorithmic scalar reads") give, per kept tensor, the
+algorithmic reads|fills|updates, then actual_/gated_/skipped_ X for each, and, for a tensor with
+a representation format at that level, metadata_X payload_X gated_metadata_X gated_payload_X
+skipped_metadata_X skipped_payload_X (entries summed over the per-rank "(metadata, payload)"
+lines), all per-instance counts x the average utilized instances (Energy (total) / Energy
+(per-instance) when that agrees with the 2-decimal printed average); the compute level adds
+actual_|gated_|skipped_computes and the totals actual_computes, and utilization uses actual
+computes. The 2021 Sparseloop layout ("Metadata format", one metadata count per action that
+sums metadata and payload entries) yields no metadata/payload rows.
 """
 import re
 import sys
@@ -60,6 +66,7 @@ def parse_stats(text):
     net_energy = 0.0
     lines = text.splitlines()
     section = None      # 'levels' | 'networks' | 'summary' | 'other'
+    block = None        # the summary's current per-op energy block
     cur = None
     part = None         # 'specs' | 'stats' | 'mapping' | 'netstats'
     tensor = None
@@ -135,9 +142,17 @@ def parse_stats(text):
             if kv:
                 net_energy += _pj(kv.group(2))
         elif section == "summary":
+            m = re.match(r"^(fJ|pJ)/(\S+)$", s)          # 'fJ/Compute', 'pJ/MACC': a per-op block
+            if m:
+                block = m.group(0)
+                continue
             kv = re.match(r"^(.+?)\s*[:=]\s*(.*)$", s)
             if kv:
-                summary[kv.group(1).strip()] = kv.group(2)
+                key = kv.group(1).strip()
+                if key == "Total" and block:
+                    summary.setdefault("per-op totals", {})[block] = kv.group(2)
+                else:
+                    summary[key] = kv.group(2)
     return levels, summary, net_energy
 
 
@@ -187,8 +202,9 @@ def average_utilized(t):
     instances idle). The report prints it with 2 decimals; Energy (total) / Energy (per-instance)
     gives more digits, so use that ratio when it agrees with the printed value."""
     avg = first(t, "Utilized instances (average)")
-    if avg is None:
-        return utilized(t)
+    umax = first(t, "Utilized instances (max)", "Utilized instances")
+    if avg is None or avg == umax:
+        return utilized(t)      # every instance used: the exact count, not a ratio of roundings
     e_tot = first(t, "Energy (total)")
     e_inst = first(t, "Energy (per-instance)")
     if e_tot and e_inst and e_inst >= 100.0:
@@ -292,11 +308,13 @@ def convert(text):
             for metric, v in tensor_rows(t):
                 out.append((lv.name, tname, metric, fmt_count(v)))
             energy += tensor_energy(t)
-        if not any(kept(lv.tensors[t]) for t in lv.order):
-            continue                                   # pure spatial (dummy) level
         leak = lv.spec("Leakage energy (total)")
         if leak is None:
             leak = lv.stat("Leakage energy (total)", 0.0)
+        if not any(kept(lv.tensors[t]) for t in lv.order) and not leak:
+            # a pure spatial (dummy) level; current Timeloop does not even print one. A real
+            # level that bypasses every tensor still leaks, so it keeps its two rows.
+            continue
         energy += leak
         cyc = lv.stat("Cycles", 0.0)
         max_cycles = max(max_cycles, cyc)
@@ -306,9 +324,7 @@ def convert(text):
     st = arith.specs
     st.update(arith.stats)     # the arithmetic block has flat STATS lines
     computes = first(st, "Computes (total)", "Algorithmic Computes (total)")
-    actual = first(st, "Actual Computes (total)")
-    if actual is None:
-        actual = computes
+    actual = first(st, "Actual Computes (total)")   # Sparseloop: utilization counts these
     if computes is None:       # 2020 layout: only the summary names the count
         computes = first(summary, "Computes", "MACCs")
     mac_cycles = first(st, "Cycles") or 0.0
@@ -336,7 +352,24 @@ def convert(text):
     out.append(("-", "-", "cycles", fmt_count(cycles)))
     out.append(("-", "-", "utilization", "%.15g" % (actual / (cycles * macs))))
     out.append(("-", "-", "energy_pj", fmt_energy(total_energy)))
+    check_total(summary, computes, actual, total_energy)
     return out
+
+
+def check_total(summary, computes, actual, total):
+    """Cross-checks the summed energy with the report's per-op totals ('fJ/Compute  ... Total = x',
+    older 'pJ/Compute' or 'pJ/MACC'; Sparseloop adds 'fJ/Algorithmic-Compute'), printed to 2
+    decimals, so a transcription slip in an excerpt shows up. Warns on stderr only."""
+    for block, per in summary.get("per-op totals", {}).items():
+        unit = 1e-3 if block.startswith("fJ/") else 1.0
+        n = computes if "Algorithmic" in block else actual
+        if not n or num(per) is None:
+            continue
+        ref = num(per) * unit * n
+        slack = 0.005 * unit * n + 0.2       # printing precision of both sides
+        if abs(ref - total) > slack:
+            sys.stderr.write("stats2tsv: warning: summed energy %.2f pJ, but %s Total x computes "
+                             "gives %.2f pJ\n" % (total, block, ref))
 
 
 def main(argv):
