@@ -35,6 +35,17 @@ for dir in tests/ref/*/; do
   else bad "reference $c: $(cat build/ref_$c.err) $res"; fi
 done
 
+# more Sparseloop/Timeloop runs (other versions and mappings of the exercises, tests/ref_extra/*/README);
+# a case our engine does not reproduce lives in tests/ref_extra_diff/ (or has no expected.tsv)
+for dir in tests/ref_extra/*/; do
+  c=$(basename "$dir")
+  [ -f "$dir/case.ini" ] && [ -f "$dir/expected.tsv" ] || continue
+  check=tests/ref/check_case.sh; [ -f ../shared/reference/check_case.sh ] && check=../shared/reference/check_case.sh
+  if $CLI eval "$dir/case.ini" --format tsv > "build/ref_extra_$c.tsv" 2> "build/ref_extra_$c.err" &&
+     res=$(bash "$check" "$dir" "build/ref_extra_$c.tsv"); then ok; echo "ref_extra $c: ${res##*$'\n'}"
+  else bad "ref_extra $c: $(cat build/ref_extra_$c.err) $res"; fi
+done
+
 # bad specs: line 1 is "; expect: TEXT"; the error must be FILE + TEXT, exit code 1, no sanitizer report
 for f in tests/bad/*.ini; do
   exp=$(head -1 "$f" | sed 's/^; expect: //')
