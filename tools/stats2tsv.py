@@ -60,6 +60,7 @@ def parse_stats(text):
     net_energy = 0.0
     lines = text.splitlines()
     section = None      # 'levels' | 'networks' | 'summary' | 'other'
+    block = None        # the summary's current per-op energy block
     cur = None
     part = None         # 'specs' | 'stats' | 'mapping' | 'netstats'
     tensor = None
@@ -123,9 +124,17 @@ def parse_stats(text):
             if kv:
                 net_energy += _pj(kv.group(2))
         elif section == "summary":
+            m = re.match(r"^(fJ|pJ)/(\S+)$", s)          # 'fJ/Compute', 'pJ/MACC': a per-op block
+            if m:
+                block = m.group(0)
+                continue
             kv = re.match(r"^(.+?)\s*[:=]\s*(.*)$", s)
             if kv:
-                summary[kv.group(1).strip()] = kv.group(2)
+                key = kv.group(1).strip()
+                if key == "Total" and block:
+                    summary.setdefault("per-op totals", {})[block] = kv.group(2)
+                else:
+                    summary[key] = kv.group(2)
     return levels, summary, net_energy
 
 
@@ -213,11 +222,13 @@ def convert(text):
             for metric, v in tensor_rows(t):
                 out.append((lv.name, tname, metric, fmt_count(v)))
             energy += tensor_energy(t)
-        if not any(kept(lv.tensors[t]) for t in lv.order):
-            continue                                   # pure spatial (dummy) level
         leak = lv.spec("Leakage energy (total)")
         if leak is None:
             leak = lv.stat("Leakage energy (total)", 0.0)
+        if not any(kept(lv.tensors[t]) for t in lv.order) and not leak:
+            # a pure spatial (dummy) level; current Timeloop does not even print one. A real
+            # level that bypasses every tensor still leaks, so it keeps its two rows.
+            continue
         energy += leak
         cyc = lv.stat("Cycles", 0.0)
         max_cycles = max(max_cycles, cyc)
@@ -246,7 +257,24 @@ def convert(text):
     out.append(("-", "-", "cycles", fmt_count(cycles)))
     out.append(("-", "-", "utilization", "%.15g" % (actual / (cycles * macs))))
     out.append(("-", "-", "energy_pj", fmt_energy(total_energy)))
+    check_total(summary, computes, actual, total_energy)
     return out
+
+
+def check_total(summary, computes, actual, total):
+    """Cross-checks the summed energy with the report's per-op totals ('fJ/Compute  ... Total = x',
+    older 'pJ/Compute' or 'pJ/MACC'; Sparseloop adds 'fJ/Algorithmic-Compute'), printed to 2
+    decimals, so a transcription slip in an excerpt shows up. Warns on stderr only."""
+    for block, per in summary.get("per-op totals", {}).items():
+        unit = 1e-3 if block.startswith("fJ/") else 1.0
+        n = computes if "Algorithmic" in block else actual
+        if not n or num(per) is None:
+            continue
+        ref = num(per) * unit * n
+        slack = 0.005 * unit * n + 0.2       # printing precision of both sides
+        if abs(ref - total) > slack:
+            sys.stderr.write("stats2tsv: warning: summed energy %.2f pJ, but %s Total x computes "
+                             "gives %.2f pJ\n" % (total, block, ref))
 
 
 def main(argv):
