@@ -1879,13 +1879,17 @@ static void sm__extents(const sm_problem *p, const sm__nest *n, int from, double
    tile, then, each time a temporal loop above it advances (inner ones resetting), the part
    of the new tile not in the previous one. Timeloop keeps a tile as one box and reuses the old
    one only when the new box differs from it in a single rank (eyeriss_like: a P step with Q
-   reset reuses nothing, though one corner overlaps). Walks the loops inside out, so each loop
-   costs one overlap of one rank. */
+   reset reuses nothing, though one corner overlaps). Its box also remembers the direction of its
+   last move (Timeloop's reset-on-stride-change, on for every unflattened problem): a step that
+   moves the box back against the direction the innermost loop above the level was sliding it
+   refetches the whole tile (ISPASS 2020 exercise 04: a K step rewinding R in an R-sliding input
+   window reloads all 16 words, not the 2 the overlap would allow). Walks the loops inside out,
+   so each loop costs one overlap of one rank. */
 static double sm__deliveries(const sm_problem *p, const sm_tensor *t, unsigned dims, const sm__nest *n,
                              int first, const double *ext, double size, const double *rank_size) {
     double total = size, reset[SM_MAX_DIMS];
     unsigned reset_dims = 0;
-    int i, r, k;
+    int i, r, k, slide = -1;   /* slide: the innermost temporal loop above the level */
     if (size <= 0) return size;
     memset(reset, 0, sizeof(double) * (size_t)p->ndims);
     for (i = first - 1; i >= 0; i--) {
@@ -1908,14 +1912,21 @@ static double sm__deliveries(const sm_problem *p, const sm_tensor *t, unsigned d
             }
             if (moved == -2) o = 0;
             else if (moved >= 0) {
-                double ov = sm__rank_overlap(&t->ranks[moved], ext, shift_moved);
+                double ov = sm__rank_overlap(&t->ranks[moved], ext, shift_moved), slid = 0;
                 if (ov < 0) return -1;
                 o = size / rank_size[moved] * ov;
+                if (slide > i) {   /* the last move was a step of the innermost loop */
+                    const sm__loop *ls = &n->loops[slide];
+                    for (k = 0; k < t->ranks[moved].nterms; k++)
+                        if (t->ranks[moved].terms[k].dim == ls->dim) slid += (double)t->ranks[moved].terms[k].coef * ls->step;
+                    if (slid * shift_moved < 0 && sm__rank_overlap(&t->ranks[moved], ext, slid) > 0) o = 0;
+                }
             }
             total += li->outer * (li->f - 1) * (size - o);
         }
         reset[li->dim] += (li->f - 1) * li->step;
         reset_dims |= 1u << li->dim;
+        if (slide < 0) slide = i;
     }
     return total;
 }
