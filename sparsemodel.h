@@ -1943,6 +1943,8 @@ static long sm__mesh_x(const sm_spec *s, int l) {
 }
 static const char *sm__level_name(const sm_spec *s, int l) { return l < s->nlevels ? s->levels[l].name : s->compute.name; }
 
+static int sm__no_costs(const sm_level *lv);
+
 static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
     const sm_problem *p = &s->problem;
     double prod[SM_MAX_DIMS];
@@ -7136,8 +7138,11 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     for (l = 0; l < L; l++) {
         kept[l] = o->level[l].kept = ~s->map[l].bypass & ((1u << p->ntensors) - 1);
         kept_any |= kept[l];
-        o->level[l].is_spatial = kept[l] == 0;
-        o->level[l].utilized_instances = o->level[l].is_spatial ? util[l] : 0;   /* else the most over its tensors */
+        /* A level that keeps nothing is a pure spatial stage only if it also costs nothing: a real
+           buffer the mapping bypasses entirely still leaks, and Timeloop charges and reports it
+           (ISPASS 2020 exercise 05, null mapping: RegisterFile 1.32 pJ, GlobalBuffer 12.24 pJ). */
+        o->level[l].is_spatial = kept[l] == 0 && sm__no_costs(&s->levels[l]);
+        o->level[l].utilized_instances = kept[l] == 0 ? util[l] : 0;   /* else the most over its tensors */
     }
     for (t = 0; t < p->ntensors; t++) {
         int last = -1;
