@@ -1883,13 +1883,17 @@ static void sm__extents(const sm_problem *p, const sm__nest *n, int from, double
    tile, then, each time a temporal loop above it advances (inner ones resetting), the part
    of the new tile not in the previous one. Timeloop keeps a tile as one box and reuses the old
    one only when the new box differs from it in a single rank (eyeriss_like: a P step with Q
-   reset reuses nothing, though one corner overlaps). Walks the loops inside out, so each loop
-   costs one overlap of one rank. */
+   reset reuses nothing, though one corner overlaps). Its box also remembers the direction of its
+   last move (Timeloop's reset-on-stride-change, on for every unflattened problem): a step that
+   moves the box back against the direction the innermost loop above the level was sliding it
+   refetches the whole tile (ISPASS 2020 exercise 04: a K step rewinding R in an R-sliding input
+   window reloads all 16 words, not the 2 the overlap would allow). Walks the loops inside out,
+   so each loop costs one overlap of one rank. */
 static double sm__deliveries(const sm_problem *p, const sm_tensor *t, unsigned dims, const sm__nest *n,
                              int first, const double *ext, double size, const double *rank_size) {
     double total = size, reset[SM_MAX_DIMS];
     unsigned reset_dims = 0;
-    int i, r, k;
+    int i, r, k, slide = -1;   /* slide: the innermost temporal loop above the level */
     if (size <= 0) return size;
     memset(reset, 0, sizeof(double) * (size_t)p->ndims);
     for (i = first - 1; i >= 0; i--) {
@@ -1912,14 +1916,21 @@ static double sm__deliveries(const sm_problem *p, const sm_tensor *t, unsigned d
             }
             if (moved == -2) o = 0;
             else if (moved >= 0) {
-                double ov = sm__rank_overlap(&t->ranks[moved], ext, shift_moved);
+                double ov = sm__rank_overlap(&t->ranks[moved], ext, shift_moved), slid = 0;
                 if (ov < 0) return -1;
                 o = size / rank_size[moved] * ov;
+                if (slide > i) {   /* the last move was a step of the innermost loop */
+                    const sm__loop *ls = &n->loops[slide];
+                    for (k = 0; k < t->ranks[moved].nterms; k++)
+                        if (t->ranks[moved].terms[k].dim == ls->dim) slid += (double)t->ranks[moved].terms[k].coef * ls->step;
+                    if (slid * shift_moved < 0 && sm__rank_overlap(&t->ranks[moved], ext, slid) > 0) o = 0;
+                }
             }
             total += li->outer * (li->f - 1) * (size - o);
         }
         reset[li->dim] += (li->f - 1) * li->step;
         reset_dims |= 1u << li->dim;
+        if (slide < 0) slide = i;
     }
     return total;
 }
@@ -1935,6 +1946,8 @@ static long sm__mesh_x(const sm_spec *s, int l) {
     return m ? m : sm__instances(s, l);
 }
 static const char *sm__level_name(const sm_spec *s, int l) { return l < s->nlevels ? s->levels[l].name : s->compute.name; }
+
+static int sm__no_costs(const sm_level *lv);
 
 static sm_result sm__build_nest(const sm_spec *s, sm__nest *n, sm_error *err) {
     const sm_problem *p = &s->problem;
@@ -7112,8 +7125,11 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
     for (l = 0; l < L; l++) {
         kept[l] = o->level[l].kept = ~s->map[l].bypass & ((1u << p->ntensors) - 1);
         kept_any |= kept[l];
-        o->level[l].is_spatial = kept[l] == 0;
-        o->level[l].utilized_instances = o->level[l].is_spatial ? util[l] : 0;   /* else the most over its tensors */
+        /* A level that keeps nothing is a pure spatial stage only if it also costs nothing: a real
+           buffer the mapping bypasses entirely still leaks, and Timeloop charges and reports it
+           (ISPASS 2020 exercise 05, null mapping: RegisterFile 1.32 pJ, GlobalBuffer 12.24 pJ). */
+        o->level[l].is_spatial = kept[l] == 0 && sm__no_costs(&s->levels[l]);
+        o->level[l].utilized_instances = kept[l] == 0 ? util[l] : 0;   /* else the most over its tensors */
     }
     for (t = 0; t < p->ntensors; t++) {
         int last = -1;

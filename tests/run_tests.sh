@@ -35,8 +35,9 @@ for dir in tests/ref/*/; do
   else bad "reference $c: $(cat build/ref_$c.err) $res"; fi
 done
 
-# more Sparseloop/Timeloop runs (other versions and mappings of the exercises, tests/ref_extra/*/README);
-# a case our engine does not reproduce lives in tests/ref_extra_diff/ (or has no expected.tsv)
+# more parity: other Timeloop/Sparseloop runs of the public exercises (the ISPASS 2020 Timeloop exercises,
+# other versions and mappings of the Sparseloop designs; tests/ref_extra/README). Runs an older version
+# computed differently live in tests/ref_extra_diff/ with their causes, and are not run.
 for dir in tests/ref_extra/*/; do
   c=$(basename "$dir")
   [ -f "$dir/case.ini" ] && [ -f "$dir/expected.tsv" ] || continue
