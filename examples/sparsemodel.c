@@ -700,7 +700,9 @@ static int cmd_merge(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) { usage(stdout); return 0; }
+    int i;
+    for (i = 1; i < argc; i++)   /* `sparsemodel map --help` too: help wherever it is asked for */
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { usage(stdout); return 0; }
     if (argc >= 2 && !strcmp(argv[1], "--version")) { printf("sparsemodel %s (spec format v%d)\n", sm_version_string(), SM_SPEC_VERSION); return 0; }
     if (argc >= 3 && !strcmp(argv[1], "eval")) return cmd_eval(argc, argv);
     if (argc >= 3 && !strcmp(argv[1], "components")) return cmd_components(argc, argv);

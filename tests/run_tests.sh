@@ -71,6 +71,7 @@ done
 
 # CLI behaviour
 $CLI --help > /dev/null && ok || bad "--help"
+$CLI map --help | grep -q '^usage: sparsemodel eval' && ok || bad "map --help"
 $CLI eval specs/eyeriss_like.ini --format xml > /dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown format must exit 2"
 $CLI eval no/such/file.ini > /dev/null 2>&1; [ $? -eq 1 ] && ok || bad "missing spec must exit 1"
 $CLI eval specs/eyeriss_like.ini --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["cycles"]==86016 else 1)' && ok || bad "json output"
