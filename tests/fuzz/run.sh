@@ -13,7 +13,9 @@ for t in ${FUZZ_TARGETS:-spec einsum mapping eval}; do
   case $t in
     spec) cp specs/*.ini specs/*/*.ini tests/ref/*/case.ini tests/bad/*.ini "$c"/ 2>/dev/null
           for f in specs/arch/sigma/*.ini; do   # array specs, made whole with a workload
-            (cat "$f"; sed -n '/^\[problem\]/,$p' specs/workloads/sigma/gemm10_256x256x2048.ini) | grep -v '^include' > "$c/sigma_$(basename "$f")"; done ;;
+            (cat "$f"; sed -n '/^\[problem\]/,$p' specs/workloads/sigma/gemm10_256x256x2048.ini) | grep -v '^include' > "$c/sigma_$(basename "$f")"; done
+          for f in specs/arch/{dstc,csr_stc,a100_stc,cusparse}.ini; do   # GPU kernel specs, includes inlined
+            (cat specs/arch/v100.ini "$f" specs/workloads/spgemm_4096.ini) | grep -v '^include' > "$c/gpu_$(basename "$f")"; done ;;
     einsum) grep -h '^einsum' specs/*/*.ini tests/ref/*/case.ini 2>/dev/null | sed 's/^einsum *= *//' | sort -u | awk -v d="$c" '{ f = d "/e" NR; print > f; close(f) }' ;;
     mapping) for f in tests/ref/*/case.ini; do sed -n '/^\[mapping\]/,$p' "$f" | tail -n +2 > "$c/$(basename "$(dirname "$f")")"; done ;;
     eval) head -c 600 /dev/urandom > "$c/random0" ;;
