@@ -7163,6 +7163,22 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         }
     }
     for (t = 0; t < p->ntensors; t++) deliv[L][t] = n->temporal_iters;
+    if (n->nloops > 0 && n->loops[n->nloops - 1].spatial) {
+        /* Timeloop counts every iteration as an operand access only when the nest's innermost loop
+           is temporal; when spatial loops sit below the last temporal one (a buffer feeding the MACs
+           through a spatial stage), the temporal loops count the change of each MAC's operands, as
+           for a one-word tile: a loop that does not move T costs nothing (nest-analysis: level 0
+           counts iterations, higher levels deltas). */
+        double one[SM_MAX_DIMS], rs[SM_MAX_RANKS];
+        for (d = 0; d < p->ndims; d++) one[d] = 1;
+        for (t = 0; t < p->ntensors; t++) {
+            double w = sm__tile_size(&p->tensors[t], one, rs);
+            deliv[L][t] = w < 0 ? -1 : sm__deliveries(p, &p->tensors[t], dims[t], n, n->nloops, one, w, rs);
+            if (deliv[L][t] < 0)
+                return sm__fail(err, SM_ERR_LIMIT, &p->einsum_loc, "[problem] einsum: an index expression of %s is too irregular to count exactly at the compute level",
+                                p->tensors[t].name);
+        }
+    }
 
     /* SAFs: where each acts and how often */
     memset(opt, 0, sizeof opt[0] * (size_t)p->ntensors);
