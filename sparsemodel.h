@@ -7163,12 +7163,15 @@ SMAPI sm_result sm_eval(const sm_spec *s, sm_stats *o, sm_error *err) {
         }
     }
     for (t = 0; t < p->ntensors; t++) deliv[L][t] = n->temporal_iters;
-    if (n->nloops > 0 && n->loops[n->nloops - 1].spatial) {
-        /* Timeloop counts every iteration as an operand access only when the nest's innermost loop
-           is temporal; when spatial loops sit below the last temporal one (a buffer feeding the MACs
-           through a spatial stage), the temporal loops count the change of each MAC's operands, as
-           for a one-word tile: a loop that does not move T costs nothing (nest-analysis: level 0
-           counts iterations, higher levels deltas). */
+    for (i = n->nloops - 1; i >= 0 && n->loops[i].spatial; i--) {}   /* i: the innermost temporal loop */
+    if (i >= 0 && i < n->nloops - 1 && n->loops[i + 1].level != n->loops[i].level) {
+        /* Timeloop counts every iteration of the innermost loops as operand accesses, except where a
+           temporal loop sits directly above another level's spatial fan-out to the MACs (a buffer
+           feeding the MACs through a spatial stage): there it counts the change of the fanned-out
+           operands, as for a one-word tile per MAC, so a loop that does not move T costs nothing
+           (nest-analysis accumulates deltas at a temporal loop just above a storage boundary;
+           dse2024 cases). Temporal and spatial loops of one level (DSTC's LRF: M4 N2 over M16 N16)
+           keep one access per iteration (the 2022 Sparseloop run re-reads A at every N2 step). */
         double one[SM_MAX_DIMS], rs[SM_MAX_RANKS];
         for (d = 0; d < p->ndims; d++) one[d] = 1;
         for (t = 0; t < p->ntensors; t++) {
