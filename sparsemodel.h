@@ -2334,6 +2334,14 @@ typedef struct sm__sub { int n; int dim[SM_MAX_LEVELS * 3 * SM_MAX_LOOPS]; doubl
    inner or inner to outer, with flattening rules), giving each rank its fiber shape and sub-tile.
    A compressed tile whose child holds a tile of more than one word is pre-tiled: its inner ranks
    are the child's. */
+/* Whether a rank with inside index in [lo, hi] names dim d in its `dims`: a flattened rank then
+   leaves the loop to it (Sparseloop binds two ranks naming the same dim to one loop each). */
+static int sm__rank_claims(const sm_format *fm, int lo, int hi, int d) {
+    int q;
+    for (q = lo; q <= hi; q++) if (fm->rank[fm->nranks - 1 - q].dims >> d & 1u) return 1;
+    return 0;
+}
+
 static sm_result sm__bind_ranks(const sm_spec *s, const sm__nest *n, int l, int t, sm__lt *lts, sm_error *err) {
     const sm_problem *p = &s->problem;
     const sm_tensor *ten = &p->tensors[t];
@@ -2401,7 +2409,7 @@ static sm_result sm__bind_ranks(const sm_spec *s, const sm__nest *n, int l, int 
             rank_ext[r][sub.dim[j]] *= sub.f[j];
             anchor_at[r] = sub.at[j];
             j--;
-            while (rule && j >= 0 && (rule >> sub.dim[j] & 1u)) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j--; }
+            while (rule && j >= 0 && (rule >> sub.dim[j] & 1u) && !sm__rank_claims(fm, inner, r - 1, sub.dim[j])) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j--; }
             front[nfront++] = r;
         }
         while (r > inner) { r--; anchor_at[r] = sub.n ? sub.at[0] : -1; front[nfront++] = r; }
@@ -2425,7 +2433,7 @@ static sm_result sm__bind_ranks(const sm_spec *s, const sm__nest *n, int l, int 
             rank_ext[r][sub.dim[j]] *= sub.f[j];
             anchor_at[r] = sub.at[j];
             j++;
-            while (rule && j < sub.n && (rule >> sub.dim[j] & 1u)) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j++; }
+            while (rule && j < sub.n && (rule >> sub.dim[j] & 1u) && !sm__rank_claims(fm, r + 1, fm->nranks - 1, sub.dim[j])) { rank_ext[r][sub.dim[j]] *= sub.f[j]; j++; }
         }
         while (r < fm->nranks - 1) { r++; anchor_at[r] = sub.n ? sub.at[0] : -1; }
         if (j < sub.n) return sm__fail(err, SM_ERR_MAPPING, &fm->loc, "[format %s] %s: the tile has more non-trivial loops than format ranks (%d)", s->levels[l].name, ten->name, fm->nranks);
