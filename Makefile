@@ -44,7 +44,7 @@ build/bench_map: bench/bench_map.c sparsemodel.h | deps
 	$(CC) $(WARN) -O2 -DNDEBUG $(CPPFLAGS) $< -o $@ $(LDLIBS)
 
 # Tests build with sanitizers and -Werror.
-build/test_%: tests/test_%.c sparsemodel.h | deps
+build/test_%: tests/test_%.c tests/test_common.h sparsemodel.h | deps
 	@mkdir -p build
 	$(CC) $(WARN) -Werror -O1 -g $(SAN) $(CPPFLAGS) $< -o $@ $(LDLIBS)
 

@@ -4,9 +4,8 @@
    search bounds the greedy one), and masks from a density model. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
+#include "test_common.h"
 
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
 #define NEAR(a, b, rel) (fabs((double)(a) - (double)(b)) <= (rel) * fabs((double)(b)) + 1e-9)
 
 static void test_work(void) {
@@ -202,6 +201,5 @@ int main(void) {
     test_work();
     test_kv();
     test_masks();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }

@@ -3,9 +3,8 @@
    traffic), the accumulation-buffer conflict model and the [skip]/[gpu] loader. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
+#include "test_common.h"
 
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
 static int NEAR(double a, double b, double tol) { return fabs(a - b) <= tol * (fabs(b) > 1 ? fabs(b) : 1); }
 
 static sm_spec *load(const char *text) {
@@ -256,6 +255,5 @@ int main(void) {
     test_accbuf();
     test_im2col();
     test_gpu();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_done();
 }

@@ -3,9 +3,8 @@
    per-step simulation on random masks). Reaches sm__ internals: it defines the implementation. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
+#include "test_common.h"
 
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
 #define NEAR(a, b, rel) (fabs((double)(a) - (double)(b)) <= (rel) * fabs((double)(b)) + 1e-12)
 
 /* [@params] */
@@ -247,6 +246,5 @@ int main(void) {
     test_twophase();
     test_precision();
     test_lockstep();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }

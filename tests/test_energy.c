@@ -3,9 +3,8 @@
    library energies against Timeloop's totals (within 2x). */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
+#include "test_common.h"
 
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
 static int near(double a, double b) { return fabs(a - b) <= 1e-12 * fmax(1, fabs(b)); }
 #define NEAR(a, b) near((a), (b))
 
@@ -276,6 +275,5 @@ int main(void) {
     test_networks();
     test_spec_keys();
     test_reference_ratios();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }

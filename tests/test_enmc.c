@@ -3,9 +3,8 @@
    of the two-phase operator (exactly 1/32), and the roofline processor [@roofline]. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
+#include "test_common.h"
 
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
 #define NEAR(a, b, rel) (fabs((double)(a) - (double)(b)) <= (rel) * fabs((double)(b)) + 1e-9)
 
 /* DDR4-2400 with Table 6.3's timings: tCK = 2000/2400 ns, a 64-byte burst every 4 tCK. */
@@ -143,6 +142,5 @@ int main(void) {
     test_nearmem();
     test_screening();
     test_roofline();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }

@@ -7,11 +7,10 @@
 #define _POSIX_C_SOURCE 200809L
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
+#define T_PRINT_LIMIT 19   /* thousands of random cases: the first failures tell enough */
+#include "test_common.h"
 #include "gen_spec.h"
 #include <pthread.h>
-
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; if (failed < 20) printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
 
 static unsigned long long rng = 88172645463325252ull;
 static unsigned rnd(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return (unsigned)(rng >> 16); }
@@ -247,6 +246,5 @@ int main(int argc, char **argv) {
     overflow();
     determinism();
     regressions();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }

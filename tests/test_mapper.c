@@ -5,9 +5,7 @@
    Budgets are small: this runs under ASan on a shared 2-core machine. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
-
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#include "test_common.h"
 
 static sm_spec *load(const char *text, sm_error *err) {
     sm_spec *s = NULL;
@@ -325,6 +323,5 @@ int main(void) {
     test_written_mapping();
     test_sweep();
     test_reference_subset();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }

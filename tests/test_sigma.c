@@ -2,9 +2,8 @@
    ([@array]), their spec keys, and the format arithmetic behind Fig. 7. Reaches sm__ internals. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
+#include "test_common.h"
 
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
 #define NEAR(a, b, rel) sm_near((double)(a), (double)(b), rel)
 static int sm_near(double a, double b, double rel) { return fabs(a - b) <= rel * fmax(fabs(a), fabs(b)) + 1e-12; }
 
@@ -335,6 +334,5 @@ int main(void) {
     test_competitor_mechanisms();
     test_array_loader();
     test_format_bits();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }

@@ -4,9 +4,8 @@
    sm__ internals: it defines the implementation. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
+#include "test_common.h"
 
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
 #define NEAR(a, b, tol) (fabs((double)(a) - (double)(b)) <= (tol) * fmax(1.0, fabs((double)(b))))
 
 static sm_spec *load(const char *text) {
@@ -250,6 +249,5 @@ int main(void) {
     test_formats();
     test_dense_special_case();
     test_compute_classes();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }

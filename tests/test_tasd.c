@@ -4,9 +4,8 @@
    cycles = N/M of dense on the reference GEMM (the sparse_tensor_core_like case's hierarchy). */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
+#include "test_common.h"
 
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
 static int NEAR(double a, double b, double tol) { return fabs(a - b) <= tol * (fabs(b) > 1 ? fabs(b) : 1); }
 
 /* Expected kept non-zeros of a series over every non-zero pattern of one block of the largest M,
@@ -215,6 +214,5 @@ int main(void) {
     test_search();
     test_structured_cycles();
     test_series_stats();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_done();
 }

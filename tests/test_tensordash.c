@@ -4,9 +4,7 @@
    explicit random tiles, the greedy scheduler applied literally, lock-stepped rows. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
-
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#include "test_common.h"
 
 /* TensorDash's 4-deep movement set in its priority order (MICRO 2020, Sec. III-A, "Hardware
    Scheduler") and the 2-deep set of Fig. 3c. */
@@ -362,6 +360,5 @@ int main(void) {
     test_cache();
     test_eval();
     test_mapper();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }

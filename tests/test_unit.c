@@ -1,9 +1,7 @@
 /* Unit tests, grouped by section tag. Reaches sm__ internals: it defines the implementation. */
 #define SPARSEMODEL_IMPLEMENTATION
 #include "sparsemodel.h"
-
-static int passed, failed;
-#define T(cond) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#include "test_common.h"
 
 static sm_spec *load(const char *text, sm_error *err) {
     sm_spec *s = NULL;
@@ -161,6 +159,5 @@ int main(void) {
     test_eval();
     test_loader();
     test_reference_designs();
-    printf("unit: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_done();
 }
